@@ -1,0 +1,7 @@
+namespace Autonomy.Server.Compose.Diagnostics;
+
+internal enum DiagnosticSeverity
+{
+    Warning,
+    Error,
+}

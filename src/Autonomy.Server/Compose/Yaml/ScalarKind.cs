@@ -1,0 +1,10 @@
+namespace Autonomy.Server.Compose.Yaml;
+
+internal enum ScalarKind
+{
+    Null,
+    String,
+    Integer,
+    Float,
+    Boolean,
+}

@@ -1,0 +1,3 @@
+using Autonomy;
+
+return await Cli.RunAsync(args);
