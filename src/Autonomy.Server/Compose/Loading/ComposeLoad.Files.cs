@@ -15,7 +15,7 @@ internal sealed partial class ComposeLoad
         {
             return new MappingNode(new SourceLocation(path, 0, 0));
         }
-        var normalizer = new ServiceNormalizer(_checks, baseDirectory);
+        var normalizer = new ServiceNormalizer(_checks, baseDirectory, HomeDirectory);
         var file = new ComposeFile(path, root, normalizer, environment);
 
         MappingNode? included = null;
@@ -257,10 +257,13 @@ internal sealed partial class ComposeLoad
         {
             return null;
         }
-        var file = new ComposeFile(path, root, new ServiceNormalizer(_checks, Path.GetDirectoryName(path)!), environment);
+        var file = new ComposeFile(path, root, new ServiceNormalizer(_checks, Path.GetDirectoryName(path)!, HomeDirectory), environment);
         _extendedFiles[key] = file;
         return file;
     }
+
+    /// <summary>What '~' means in paths: the HOME of the environment the project is loaded in.</summary>
+    private string HomeDirectory => _shell.TryGetValue("HOME", out var home) && home.Length > 0 ? home : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^[a-zA-Z0-9][a-zA-Z0-9._-]*$")]
     private static partial System.Text.RegularExpressions.Regex ServiceNamePattern();

@@ -87,10 +87,8 @@ internal sealed partial class ComposeLoad
                         $"the service '{name.Value}' depends on '{dependency.Value}', which runs only with the profile {string.Join(" or ", profiles.Select(p => $"'{p}'"))}",
                         $"activate it with --profile {profiles[0]} (or COMPOSE_PROFILES={profiles[0]}), or mark the dependency 'required: false'");
                 }
-                else
-                {
-                    dependsOn.Remove(dependency.Value!);
-                }
+                // Reported once: the reference check would otherwise call it undefined.
+                dependsOn.Remove(dependency.Value!);
             }
         }
     }

@@ -127,7 +127,8 @@ internal sealed partial class NodeChecks(DiagnosticBag diagnostics)
                 {
                     if (v is ScalarNode sv)
                     {
-                        result.Add(k, keepTypes ? sv : ScalarNode.Text(sv.Value, sv.Location));
+                        // The tag stays, so that 'KEY: !reset' removes a key an earlier file set.
+                        result.Add(k, keepTypes ? sv : new ScalarNode(sv.Value, sv.Location, quoted: true) { Tag = sv.Tag, Original = sv.Original });
                     }
                     else
                     {

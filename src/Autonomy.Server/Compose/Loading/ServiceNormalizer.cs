@@ -10,7 +10,7 @@ namespace Autonomy.Server.Compose.Loading;
 /// relative paths made absolute against the folder of the file that wrote them. Merging, extends
 /// and the typed model all work on this one canonical form.
 /// </summary>
-internal sealed partial class ServiceNormalizer(NodeChecks checks, string baseDirectory)
+internal sealed partial class ServiceNormalizer(NodeChecks checks, string baseDirectory, string homeDirectory)
 {
     public string BaseDirectory { get; } = baseDirectory;
 
@@ -268,8 +268,7 @@ internal sealed partial class ServiceNormalizer(NodeChecks checks, string baseDi
     {
         if (path == "~" || path.StartsWith("~/", StringComparison.Ordinal))
         {
-            var home = Environment.GetEnvironmentVariable("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-            return Path.GetFullPath(Path.Join(home, path.Length > 1 ? path[2..] : ""));
+            return Path.GetFullPath(Path.Join(homeDirectory, path.Length > 1 ? path[2..] : ""));
         }
         return Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(BaseDirectory, path));
     }
