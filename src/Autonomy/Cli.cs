@@ -18,7 +18,7 @@ internal static class Cli
     {
         try
         {
-            return await Build().Parse(args).InvokeAsync();
+            return await Build().Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (Exception e) when (Environment.GetEnvironmentVariable("AUTONOMY_DEBUG") is null)
         {

@@ -41,11 +41,14 @@ internal sealed partial class ComposeLoad
                     }
                     break;
                 case "services":
-                    result.Add(key, LoadServices(file, value));
+                    var services = LoadServices(file, value);
+                    services.Tag = value.Tag;
+                    result.Add(key, services);
                     break;
                 case "networks" or "volumes" or "configs" or "secrets":
                     if (new ResourceNormalizer(_checks, normalizer).Normalize(key.Value, value) is { } section)
                     {
+                        section.Tag = value.Tag;
                         result.Add(key, section);
                     }
                     break;
@@ -72,7 +75,9 @@ internal sealed partial class ComposeLoad
                 _checks.Error(key, $"services.{name}", $"'{name}' is not a valid service name",
                     "use letters, digits, '.', '_' and '-', starting with a letter or digit");
             }
-            services.Add(key, ResolveExtends(file, name, []));
+            var service = ResolveExtends(file, name, []);
+            ServiceNormalizer.EnforceUniqueEntries(service);
+            services.Add(key, service);
             _serviceEnvironments.TryAdd(name, file.Environment);
         }
         return services;
@@ -118,7 +123,7 @@ internal sealed partial class ComposeLoad
                 {
                     projectDirectory = _checks.Text(dir, $"{path}.project_directory");
                 }
-                foreach (var key in map.Keys.Where(k => k is not ("path" or "env_file" or "project_directory")))
+                foreach (var key in map.Keys.Where(k => k is not ("path" or "env_file" or "project_directory") && !k.StartsWith("x-", StringComparison.Ordinal)))
                 {
                     _checks.Error(map.KeyNode(key)!, $"{path}.{key}", $"{path} has an unknown key '{key}'", "an include entry takes path, project_directory and env_file");
                 }
@@ -137,7 +142,8 @@ internal sealed partial class ComposeLoad
             var envSources = envFiles.Count > 0
                 ? envFiles.Select(f => (Path.GetFullPath(f.Value!, baseDirectory), f.Location, true))
                 : File.Exists(Path.Combine(directory, ".env")) ? [(Path.Combine(directory, ".env"), entry.Location, true)] : Array.Empty<(string, SourceLocation, bool)>();
-            var environment = ProjectEnvironment.Load(_shell, envSources, _diagnostics).WithFallback(parentEnvironment);
+            // The including project's variables win; the include's env files only add what it lacks (as compose-go).
+            var environment = parentEnvironment.WithFallback(ProjectEnvironment.Load(_shell, envSources, _diagnostics));
 
             MappingNode? project = null;
             foreach (var (node, full) in files)
@@ -161,6 +167,11 @@ internal sealed partial class ComposeLoad
                 continue;
             }
             ApplyBuildDefaults(project, directory);
+            // An include brings resources only: its name, version and x- sections stay its own.
+            foreach (var key in project.Keys.Where(k => k is not ("services" or "networks" or "volumes" or "configs" or "secrets" or "models")).ToList())
+            {
+                project.Remove(key);
+            }
             result = result is null ? project : MergeIncluded(result, project, origin, paths[0]);
             foreach (var service in (project["services"] as MappingNode)?.Keys ?? [])
             {

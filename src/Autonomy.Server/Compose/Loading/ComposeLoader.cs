@@ -85,9 +85,11 @@ internal sealed partial class ComposeLoad
     private List<string> ResolveFiles(string workingDirectory)
     {
         var named = _options.Files.ToList();
-        if (named.Count == 0 && _shell.TryGetValue("COMPOSE_FILE", out var composeFile) && composeFile.Length > 0)
+        // COMPOSE_FILE may come from the .env of the folder autonomy runs in, as with docker compose.
+        var early = named.Count == 0 ? ProjectEnvironment.Load(_shell, ProjectEnvFiles(workingDirectory, workingDirectory), new DiagnosticBag()) : null;
+        if (named.Count == 0 && early!.Lookup("COMPOSE_FILE") is { Length: > 0 } composeFile)
         {
-            var separator = _shell.TryGetValue("COMPOSE_PATH_SEPARATOR", out var sep) && sep.Length > 0 ? sep : ":";
+            var separator = early.Lookup("COMPOSE_PATH_SEPARATOR") is { Length: > 0 } sep ? sep : ":";
             named = [.. composeFile.Split(separator, StringSplitOptions.RemoveEmptyEntries)];
         }
         if (named.Count == 0)

@@ -17,7 +17,7 @@ internal static class ComposeMerger
         foreach (var (key, value) in overRoot.Entries)
         {
             var name = key.Value!;
-            if (name == "services" && result["services"] is MappingNode baseServices && value is MappingNode overServices)
+            if (name == "services" && result["services"] is MappingNode baseServices && value is MappingNode overServices && value.Tag is null)
             {
                 foreach (var (serviceKey, service) in overServices.Entries)
                 {
@@ -108,21 +108,16 @@ internal static class ComposeMerger
 
     private static SequenceNode MergeSequence(SequenceNode baseSeq, SequenceNode overSeq, string path)
     {
-        Func<YamlNode, string?> keyOf = path switch
-        {
-            "service.volumes" => item => Field(item, "target"),
-            "service.configs" or "service.secrets" => item => Field(item, "target") ?? Field(item, "source"),
-            "service.ports" => item => $"{Field(item, "host_ip")}|{Field(item, "target")}|{Field(item, "published")}|{Field(item, "protocol")}",
-            _ => item => Canonical(item),
-        };
+        var keyOf = UniqueKey(path);
         var result = (SequenceNode)baseSeq.DeepClone();
         foreach (var item in overSeq.Items)
         {
+            // An entry with the same unique key replaces the earlier one whole, as compose-go does.
             var key = keyOf(item);
-            var at = key is null ? -1 : result.Items.FindIndex(existing => keyOf(existing) == key);
+            var at = result.Items.FindIndex(existing => keyOf(existing) == key);
             if (at >= 0)
             {
-                result.Items[at] = item is MappingNode && result.Items[at] is MappingNode ? Merge(result.Items[at], item, path + ".item")! : item.DeepClone();
+                result.Items[at] = item.DeepClone();
             }
             else
             {
@@ -131,6 +126,17 @@ internal static class ComposeMerger
         }
         return result;
     }
+
+    /// <summary>What makes two entries of a sequence "the same" (the spec's unique resources; equal values elsewhere).</summary>
+    public static Func<YamlNode, string> UniqueKey(string path) => path switch
+    {
+        "service.volumes" => item => Field(item, "target") ?? Canonical(item),
+        "service.secrets" => item => Field(item, "target") is { } t ? (t.StartsWith('/') ? t : "/run/secrets/" + t) : "/run/secrets/" + Field(item, "source"),
+        "service.configs" => item => Field(item, "target") ?? "/" + Field(item, "source"),
+        "service.ports" => item => $"{Field(item, "host_ip") ?? "0.0.0.0"}|{Field(item, "target")}|{Field(item, "published")}|{Field(item, "protocol")}",
+        "service.env_file" => item => Field(item, "path") ?? Canonical(item),
+        _ => Canonical,
+    };
 
     private static string? Field(YamlNode node, string key) => node is MappingNode m && m[key] is ScalarNode s ? s.Value : null;
 

@@ -41,6 +41,10 @@ internal static partial class GoDuration
                 _ => 0.01, // ns: a tick is 100 ns
             };
         }
+        if (ticks >= TimeSpan.MaxValue.Ticks)
+        {
+            return false;
+        }
         value = TimeSpan.FromTicks((long)Math.Round(ticks));
         return true;
     }

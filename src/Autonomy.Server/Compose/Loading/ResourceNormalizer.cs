@@ -34,7 +34,7 @@ internal sealed class ResourceNormalizer(NodeChecks checks, ServiceNormalizer pa
             var path = $"{section}.{nameNode.Value}";
             if (definition is ScalarNode { Value: null })
             {
-                result.Add(nameNode, new MappingNode(definition.Location));
+                result.Add(nameNode, definition.IsReset ? definition : new MappingNode(definition.Location));
                 continue;
             }
             if (checks.Mapping(definition, path) is not { } entries)
@@ -45,7 +45,7 @@ internal sealed class ResourceNormalizer(NodeChecks checks, ServiceNormalizer pa
             foreach (var (k, v) in entries.Entries)
             {
                 var key = k.Value!;
-                if (key.StartsWith("x-", StringComparison.Ordinal))
+                if (key.StartsWith("x-", StringComparison.Ordinal) || v.IsReset)
                 {
                     normalized.Add(k, v);
                     continue;

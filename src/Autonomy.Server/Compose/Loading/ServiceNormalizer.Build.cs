@@ -31,6 +31,10 @@ internal sealed partial class ServiceNormalizer
         {
             var key = k.Value!;
             var itemPath = $"{path}.{key}";
+            if (PassReset(k, v, result))
+            {
+                continue;
+            }
             switch (key)
             {
                 case "context":

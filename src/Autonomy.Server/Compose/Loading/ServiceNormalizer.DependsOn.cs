@@ -18,13 +18,18 @@ internal sealed partial class ServiceNormalizer
             }
             return result;
         }
-        if (checks.Mapping(value, path) is not { } map)
+        if (value is not MappingNode map)
         {
+            checks.Error(value, path, $"{path} must be a list of service names or a mapping of them, not {value.Describe()}", "write 'depends_on: [db]', or 'db:' with 'condition: service_healthy' indented under it");
             return null;
         }
         foreach (var (k, v) in map.Entries)
         {
             var itemPath = $"{path}.{k.Value}";
+            if (PassReset(k, v, result))
+            {
+                continue;
+            }
             if (v is ScalarNode { Value: null })
             {
                 result.Add(k, Dependency(k.Location, "service_started", true, null));
@@ -57,6 +62,10 @@ internal sealed partial class ServiceNormalizer
                         restart = checks.Boolean(ov, $"{itemPath}.restart");
                         break;
                     default:
+                        if (ok.Value!.StartsWith("x-", StringComparison.Ordinal))
+                        {
+                            break;
+                        }
                         checks.Error(ok, $"{itemPath}.{ok.Value}", $"{itemPath} has an unknown key '{ok.Value}'", "a dependency takes 'condition', 'required' and 'restart'");
                         break;
                 }

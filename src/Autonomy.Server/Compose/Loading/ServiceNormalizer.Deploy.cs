@@ -17,6 +17,10 @@ internal sealed partial class ServiceNormalizer
         {
             var key = k.Value!;
             var itemPath = $"{path}.{key}";
+            if (PassReset(k, v, result))
+            {
+                continue;
+            }
             switch (key)
             {
                 case "replicas":
@@ -44,7 +48,12 @@ internal sealed partial class ServiceNormalizer
                     }
                     break;
                 default:
-                    if (DeployKeys.Contains(key) || key.StartsWith("x-", StringComparison.Ordinal))
+                    if (key.StartsWith("x-", StringComparison.Ordinal))
+                    {
+                        result.Add(k, v);
+                        break;
+                    }
+                    if (DeployKeys.Contains(key))
                     {
                         if (checks.Mapping(v, itemPath) is { } m)
                         {
@@ -70,6 +79,10 @@ internal sealed partial class ServiceNormalizer
         foreach (var (k, v) in map.Entries)
         {
             var itemPath = $"{path}.{k.Value}";
+            if (PassReset(k, v, result))
+            {
+                continue;
+            }
             switch (k.Value)
             {
                 case "condition":

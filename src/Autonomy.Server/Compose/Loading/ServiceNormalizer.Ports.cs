@@ -39,32 +39,47 @@ internal sealed partial class ServiceNormalizer
         return result;
     }
 
+    /// <summary>
+    /// [IP:][HOST:]CONTAINER[/PROTOCOL], split as docker does: the last part is the container port,
+    /// the one before the host port (empty means any), and all before that the IP (IPv6 with or
+    /// without brackets, empty meaning all addresses).
+    /// </summary>
     private IEnumerable<YamlNode> ShortPort(YamlNode node, string text, string path)
     {
-        var m = ShortPortPattern().Match(text.Trim());
-        if (!m.Success)
+        var spec = text.Trim();
+        var protocol = "tcp";
+        var slash = spec.LastIndexOf('/');
+        if (slash >= 0)
         {
-            checks.Error(node, path, $"{path} is {node.Describe()}, which is not a port mapping",
+            protocol = spec[(slash + 1)..].ToLowerInvariant();
+            spec = spec[..slash];
+        }
+        var parts = spec.Split(':');
+        var container = parts[^1];
+        var host = parts.Length >= 2 ? parts[^2] : "";
+        var ip = parts.Length >= 3 ? string.Join(':', parts[..^2]).Trim('[', ']') : "";
+        var containerValid = TryRange(container, 1, out var targetStart, out var targetEnd);
+        var bad = protocol is not ("tcp" or "udp" or "sctp") ? $"the protocol '{protocol}' is not tcp, udp or sctp"
+            : !containerValid ? $"the container port '{container}' is not a port from 1 to 65535 (or a rising range of them)"
+            : host.Length > 0 && !TryRange(host, 0, out _, out _) ? $"the host port '{host}' is not a port from 0 to 65535 (or a rising range of them)"
+            : ip.Length > 0 && !System.Net.IPAddress.TryParse(ip, out _) ? $"'{ip}' is not an IP address"
+            : null;
+        if (bad is not null)
+        {
+            checks.Error(node, path, $"{path} is {node.Describe()}, which is not a port mapping: {bad}",
                 "write CONTAINER, HOST:CONTAINER or IP:HOST:CONTAINER, each a port or a range like 8000-8010, with an optional /tcp or /udp; quote it in YAML");
             return [];
         }
-        var hostIp = m.Groups["ip"].Success ? m.Groups["ip"].Value.Trim('[', ']') : null;
-        var protocol = m.Groups["proto"].Success ? m.Groups["proto"].Value : "tcp";
-        var (targetStart, targetEnd) = Range(m.Groups["target"].Value);
-        string? published = m.Groups["host"].Success && m.Groups["host"].Value.Length > 0 ? m.Groups["host"].Value : null;
-        if (targetStart > targetEnd || targetEnd > 65535 || targetStart < 1)
-        {
-            checks.Error(node, path, $"{path} has the container port '{m.Groups["target"].Value}', which is not a port from 1 to 65535 (or a rising range of them)");
-            return [];
-        }
+        var hostIp = ip.Length > 0 ? ip : null;
+        string? published = host.Length > 0 ? host : null;
         var entries = new List<YamlNode>();
         if (published is not null && targetStart != targetEnd)
         {
             // A range on both sides pairs port for port, so both must be as long.
-            var (hostStart, hostEnd) = Range(published);
+            TryRange(published, 0, out var hostStart, out var hostEnd);
             if (hostEnd - hostStart != targetEnd - targetStart)
             {
-                checks.Error(node, path, $"{path} maps the range {published} onto {m.Groups["target"].Value}, which has another length", "make both ranges the same length");
+                checks.Error(node, path, $"{path} maps the range {published} onto {container}, which has another length", "make both ranges the same length");
                 return [];
             }
             for (var p = targetStart; p <= targetEnd; p++)
@@ -78,6 +93,17 @@ internal sealed partial class ServiceNormalizer
             entries.Add(Port(node.Location, hostIp, p, published, protocol));
         }
         return entries;
+    }
+
+    private static bool TryRange(string text, int min, out int start, out int end)
+    {
+        var dash = text.IndexOf('-');
+        var first = dash < 0 ? text : text[..dash];
+        var last = dash < 0 ? text : text[(dash + 1)..];
+        end = 0;
+        return int.TryParse(first, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out start)
+            && int.TryParse(last, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out end)
+            && start >= min && end <= 65535 && start <= end;
     }
 
     private MappingNode? LongPort(MappingNode map, string path)
@@ -94,7 +120,7 @@ internal sealed partial class ServiceNormalizer
                     break;
                 case "published":
                     published = checks.Text(v, itemPath);
-                    if (published is not null && !PortOrRange().IsMatch(published))
+                    if (published is not null && !TryRange(published, 0, out _, out _))
                     {
                         checks.Error(v, itemPath, $"{itemPath} is '{published}', which is not a port or a range of ports", "write e.g. 8080 or \"8080-8090\"");
                     }
@@ -178,19 +204,6 @@ internal sealed partial class ServiceNormalizer
         return new SequenceNode(value.Location, list.Select(i => ScalarNode.Text(i.Value, i.Location)));
     }
 
-    private static (int Start, int End) Range(string text)
-    {
-        var dash = text.IndexOf('-');
-        return dash < 0 ? (int.Parse(text, System.Globalization.CultureInfo.InvariantCulture), int.Parse(text, System.Globalization.CultureInfo.InvariantCulture))
-            : (int.Parse(text[..dash], System.Globalization.CultureInfo.InvariantCulture), int.Parse(text[(dash + 1)..], System.Globalization.CultureInfo.InvariantCulture));
-    }
-
-    // [IP:][HOST:]CONTAINER[/PROTOCOL], where IP may be [v6] and HOST may be empty ("127.0.0.1::80").
-    [GeneratedRegex(@"^(?:(?:(?<ip>\[[0-9a-fA-F:]+\]|[0-9.]+):)?(?<host>[0-9]{1,5}(?:-[0-9]{1,5})?)?:)?(?<target>[0-9]{1,5}(?:-[0-9]{1,5})?)(?:/(?<proto>tcp|udp|sctp))?$")]
-    private static partial Regex ShortPortPattern();
-
-    [GeneratedRegex(@"^[0-9]{1,5}(-[0-9]{1,5})?$")]
-    private static partial Regex PortOrRange();
 
     [GeneratedRegex(@"^[0-9]{1,5}(-[0-9]{1,5})?(/(tcp|udp|sctp))?$")]
     private static partial Regex ExposePattern();

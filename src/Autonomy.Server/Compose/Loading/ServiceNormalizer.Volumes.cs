@@ -86,10 +86,18 @@ internal sealed partial class ServiceNormalizer
         if (isPath)
         {
             var bind = new MappingNode(node.Location);
+            if (modes.FirstOrDefault(m => m is "shared" or "rshared" or "slave" or "rslave" or "private" or "rprivate") is { } propagation)
+            {
+                bind.Set("propagation", ScalarNode.Text(propagation, node.Location));
+            }
             bind.Set("create_host_path", ScalarNode.Boolean(true, node.Location));
+            if (modes.FirstOrDefault(m => m is "z" or "Z") is { } selinux)
+            {
+                bind.Set("selinux", ScalarNode.Text(selinux, node.Location));
+            }
             result.Set("bind", bind);
         }
-        else if (source is not null)
+        else
         {
             var volume = new MappingNode(node.Location);
             if (modes.Contains("nocopy"))
@@ -136,7 +144,12 @@ internal sealed partial class ServiceNormalizer
                     }
                     break;
                 default:
-                    if (VolumeKeys.Contains(k.Value!) || k.Value!.StartsWith("x-", StringComparison.Ordinal))
+                    if (k.Value!.StartsWith("x-", StringComparison.Ordinal))
+                    {
+                        result.Set(k.Value, v);
+                        break;
+                    }
+                    if (VolumeKeys.Contains(k.Value!))
                     {
                         if (checks.Mapping(v, itemPath) is { } options)
                         {
@@ -227,11 +240,11 @@ internal sealed partial class ServiceNormalizer
         if (value is ScalarNode { Value: { } text })
         {
             text = text.Trim();
-            if (text.Length > 1 && text[0] == '0' && text.All(c => c is >= '0' and <= '7'))
+            if (text.Length is > 1 and <= 6 && text[0] == '0' && text.All(c => c is >= '0' and <= '7'))
             {
                 return Convert.ToInt64(text, 8);
             }
-            if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+            if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n <= 4095)
             {
                 return n;
             }

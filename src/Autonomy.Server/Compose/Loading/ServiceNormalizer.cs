@@ -61,6 +61,51 @@ internal sealed partial class ServiceNormalizer(NodeChecks checks, string baseDi
         return result;
     }
 
+    /// <summary>
+    /// Keeps a <c>!reset</c> (or <c>!override</c> of nothing) below a service attribute as a tagged
+    /// null, whatever type the attribute has, so that the merge can apply it. True when it did.
+    /// </summary>
+    private static bool PassReset(ScalarNode key, YamlNode value, MappingNode into)
+    {
+        if (!value.IsReset)
+        {
+            return false;
+        }
+        into.Add(key, new ScalarNode(null, value.Location) { Tag = value.Tag });
+        return true;
+    }
+
+    /// <summary>
+    /// Within one service, an entry of ports, volumes, secrets, configs or env_file that repeats an
+    /// earlier one's unique key replaces it in place (compose-go's unicity rule).
+    /// </summary>
+    public static void EnforceUniqueEntries(MappingNode service)
+    {
+        foreach (var field in new[] { "ports", "volumes", "secrets", "configs", "env_file" })
+        {
+            if (service[field] is not SequenceNode seq)
+            {
+                continue;
+            }
+            var keyOf = ComposeMerger.UniqueKey("service." + field);
+            var unique = new List<YamlNode>();
+            foreach (var item in seq.Items)
+            {
+                var at = unique.FindIndex(u => keyOf(u) == keyOf(item));
+                if (at >= 0)
+                {
+                    unique[at] = item;
+                }
+                else
+                {
+                    unique.Add(item);
+                }
+            }
+            seq.Items.Clear();
+            seq.Items.AddRange(unique);
+        }
+    }
+
     private void UnknownServiceKey(ScalarNode keyNode, string service, string fieldPath)
     {
         var key = keyNode.Value!;
@@ -147,7 +192,12 @@ internal sealed partial class ServiceNormalizer(NodeChecks checks, string baseDi
                 checks.Error(value, path, $"{path} cannot be split into words: {error}", "close the quote, or write the command as a list: [\"prog\", \"arg\"]");
                 return null;
             }
-            return new SequenceNode(value.Location, words.Select(w => ScalarNode.Text(w, value.Location)));
+            return new SequenceNode(value.Location, words.Select(w => ScalarNode.Text(w, value.Location))) { ShellText = text };
+        }
+        if (value is MappingNode)
+        {
+            checks.Error(value, path, $"{path} must be a command: a text or a list of words, not a mapping", $"write '{NodeChecks.Leaf(path)}: prog arg' or '{NodeChecks.Leaf(path)}: [\"prog\", \"arg\"]'");
+            return null;
         }
         return checks.TextList(value, path) is { } list ? new SequenceNode(value.Location, list.Select(s => ScalarNode.Text(s.Value, s.Location))) : null;
     }
@@ -158,7 +208,7 @@ internal sealed partial class ServiceNormalizer(NodeChecks checks, string baseDi
         {
             return null;
         }
-        if (text is "no" or "always" or "unless-stopped" or "on-failure" || RestartOnFailure().IsMatch(text))
+        if (text is "no" or "always" or "unless-stopped" or "on-failure" || (RestartOnFailure().IsMatch(text) && int.TryParse(text["on-failure:".Length..], out _)))
         {
             return ScalarNode.Text(text, value.Location);
         }
@@ -196,6 +246,10 @@ internal sealed partial class ServiceNormalizer(NodeChecks checks, string baseDi
                     }
                     break;
                 default:
+                    if (k.Value!.StartsWith("x-", StringComparison.Ordinal))
+                    {
+                        break;
+                    }
                     checks.Error(k, $"{path}.{k.Value}", $"{path} has an unknown key '{k.Value}'", "extends takes 'service' and, for another file, 'file'");
                     break;
             }

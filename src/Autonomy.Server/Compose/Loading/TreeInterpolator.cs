@@ -15,15 +15,24 @@ internal static class TreeInterpolator
     {
         switch (node)
         {
-            case ScalarNode { Value: { } text } scalar when text.Contains('$'):
-                try
+            case ScalarNode { Value: { } text } scalar:
+                if (text.Contains('$'))
                 {
-                    scalar.Value = Interpolator.Substitute(text, lookup);
-                    scalar.Original = scalar.Value == text ? null : text;
+                    try
+                    {
+                        scalar.Value = Interpolator.Substitute(text, lookup);
+                        scalar.Original = scalar.Value == text ? null : text;
+                    }
+                    catch (InterpolationException e)
+                    {
+                        diagnostics.Error(LocationOf(scalar, text, e.Offset), path, e.Message, HintFor(e));
+                    }
                 }
-                catch (InterpolationException e)
+                // No path, argument or variable can hold a NUL byte: refuse it here, once, for all of them.
+                if (scalar.Value?.Contains('\0') == true)
                 {
-                    diagnostics.Error(LocationOf(scalar, text, e.Offset), path, e.Message, HintFor(e));
+                    diagnostics.Error(scalar, path, $"{(path.Length == 0 ? "a value" : path)} contains a NUL character, which no path, argument or variable can hold", "remove it");
+                    scalar.Value = scalar.Value.Replace("\0", "", StringComparison.Ordinal);
                 }
                 break;
             case SequenceNode sequence:
@@ -35,6 +44,11 @@ internal static class TreeInterpolator
             case MappingNode mapping:
                 foreach (var (key, value) in mapping.Entries)
                 {
+                    if (key.Value!.Contains('\0'))
+                    {
+                        diagnostics.Error(key, path, "a key contains a NUL character", "remove it");
+                        key.Value = key.Value.Replace("\0", "", StringComparison.Ordinal);
+                    }
                     Apply(value, lookup, diagnostics, Join(path, key.Value!));
                 }
                 break;

@@ -43,7 +43,9 @@ internal static class ModelBuilder
         } : null,
         Image = Text(s["image"]),
         Command = Words(s["command"]),
+        CommandText = (s["command"] as SequenceNode)?.ShellText,
         Entrypoint = Words(s["entrypoint"]),
+        EntrypointText = (s["entrypoint"] as SequenceNode)?.ShellText,
         WorkingDir = Text(s["working_dir"]),
         Environment = Pairs(s["environment"]),
         Ports = Items(s["ports"]).Select(p => new PortMapping((int)Number(p["target"]), Text(p["published"]), Text(p["host_ip"]), Text(p["protocol"]) ?? "tcp", Text(p["mode"]) ?? "ingress")).ToList(),
@@ -106,7 +108,7 @@ internal static class ModelBuilder
             null or "no" => RestartPolicy.No,
             "always" => new RestartPolicy(RestartKind.Always),
             "unless-stopped" => new RestartPolicy(RestartKind.UnlessStopped),
-            _ => new RestartPolicy(RestartKind.OnFailure, restart.StartsWith("on-failure:", StringComparison.Ordinal) ? int.Parse(restart["on-failure:".Length..], System.Globalization.CultureInfo.InvariantCulture) : null),
+            _ => new RestartPolicy(RestartKind.OnFailure, restart.StartsWith("on-failure:", StringComparison.Ordinal) && int.TryParse(restart["on-failure:".Length..], System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null),
         };
     }
 

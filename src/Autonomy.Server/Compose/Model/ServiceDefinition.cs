@@ -17,7 +17,13 @@ public sealed record ServiceDefinition
     /// <summary>Exec form; a text command was split into words as a shell would.</summary>
     public IReadOnlyList<string>? Command { get; init; }
 
+    /// <summary>The command as written when it was one text (run through /bin/sh -c); null for the list form.</summary>
+    public string? CommandText { get; init; }
+
     public IReadOnlyList<string>? Entrypoint { get; init; }
+
+    /// <summary>The entrypoint as written when it was one text; null for the list form.</summary>
+    public string? EntrypointText { get; init; }
 
     public string? WorkingDir { get; init; }
 

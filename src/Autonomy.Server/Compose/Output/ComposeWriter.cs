@@ -95,7 +95,9 @@ public static class ComposeWriter
     private static void EmitScalar(IEmitter emitter, string value, bool forceText)
     {
         // Text that a reader would take for a number, a boolean or null is quoted, so it stays text.
-        var style = forceText && (value.Length == 0 || CoreSchema.Resolve(value) != ScalarKind.String || NeedsQuotes(value))
+        // So is text whose spaces or control characters a plain or block scalar would lose (a tab, a \r, a trailing space).
+        var style = (forceText && (value.Length == 0 || CoreSchema.Resolve(value) != ScalarKind.String || NeedsQuotes(value)))
+            || value.Any(c => char.IsControl(c) && c != '\n') || value != value.Trim(' ')
             ? ScalarStyle.DoubleQuoted
             : value.Contains('\n') ? ScalarStyle.Literal : ScalarStyle.Any;
         emitter.Emit(new Scalar(null, null, value, style, isPlainImplicit: true, isQuotedImplicit: true));

@@ -6,7 +6,13 @@ internal sealed class SequenceNode(SourceLocation location) : YamlNode(location)
 
     public SequenceNode(SourceLocation location, IEnumerable<YamlNode> items) : this(location) => Items.AddRange(items);
 
-    public override YamlNode DeepClone() => new SequenceNode(Location, Items.Select(i => i.DeepClone())) { Tag = Tag };
+    /// <summary>
+    /// For a command written as one text: that text. The model prints its words (as docker compose
+    /// does), and the runtime runs the text through /bin/sh -c.
+    /// </summary>
+    public string? ShellText { get; set; }
+
+    public override YamlNode DeepClone() => new SequenceNode(Location, Items.Select(i => i.DeepClone())) { Tag = Tag, ShellText = ShellText };
 
     public override string Describe() => "a list";
 }

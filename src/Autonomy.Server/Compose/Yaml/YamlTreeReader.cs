@@ -12,11 +12,18 @@ namespace Autonomy.Server.Compose.Yaml;
 /// </summary>
 internal static partial class YamlTreeReader
 {
+    // yaml.v3 (compose-go's parser) refuses deeper nesting too; every later pass recurses over the tree.
+    private const int MaxDepth = 500;
+
+    // Aliases are expanded as copies: this bounds what a few lines of aliases may multiply into.
+    private const int MaxExpandedNodes = 1_000_000;
+
     /// <summary>Parses one document. Returns null when the text is not valid YAML (the error is in <paramref name="diagnostics"/>).</summary>
     public static YamlNode? Read(string text, string file, DiagnosticBag diagnostics)
     {
         var parser = new Parser(new StringReader(text));
         var anchors = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
+        var budget = new int[] { MaxExpandedNodes };
         try
         {
             parser.Consume<StreamStart>();
@@ -25,7 +32,7 @@ internal static partial class YamlTreeReader
                 return null;
             }
             parser.Consume<DocumentStart>();
-            var root = ReadNode(parser, file, anchors, diagnostics);
+            var root = ReadNode(parser, file, anchors, diagnostics, 0, budget);
             parser.Consume<DocumentEnd>();
             if (!parser.Accept<StreamEnd>(out _))
             {
@@ -41,11 +48,22 @@ internal static partial class YamlTreeReader
             ReportSyntaxError(text, file, e, diagnostics);
             return null;
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException)
+        {
+            // YamlDotNet throws these for some malformed inputs (an unclosed [ running into the next line).
+            var at = parser.Current?.Start;
+            ReportSyntaxError(text, file, new YamlException(at ?? YamlDotNet.Core.Mark.Empty, at ?? YamlDotNet.Core.Mark.Empty, e.Message), diagnostics);
+            return null;
+        }
     }
 
-    private static YamlNode ReadNode(IParser parser, string file, Dictionary<string, YamlNode> anchors, DiagnosticBag diagnostics)
+    private static YamlNode ReadNode(IParser parser, string file, Dictionary<string, YamlNode> anchors, DiagnosticBag diagnostics, int depth, int[] budget)
     {
         var current = parser.Current ?? throw new YamlException("unexpected end of the YAML stream");
+        if (depth > MaxDepth)
+        {
+            throw new YamlException(current.Start, current.End, $"the document nests more than {MaxDepth} levels deep");
+        }
         var location = new SourceLocation(file, (int)current.Start.Line, (int)current.Start.Column);
         YamlNode node;
         string anchor;
@@ -57,8 +75,12 @@ internal static partial class YamlTreeReader
                 {
                     throw new YamlException(alias.Start, alias.End, $"the alias *{alias.Value.Value} names no anchor defined before it");
                 }
-                var copy = target.DeepClone();
-                return copy;
+                budget[0] -= CountNodes(target);
+                if (budget[0] < 0)
+                {
+                    throw new YamlException(alias.Start, alias.End, "the document expands its aliases into too many values (excessive aliasing)");
+                }
+                return target.DeepClone();
             case Scalar scalar:
                 parser.MoveNext();
                 var isNull = scalar.Style == ScalarStyle.Plain && CoreSchema.Resolve(scalar.Value) == ScalarKind.Null
@@ -76,14 +98,14 @@ internal static partial class YamlTreeReader
                 var sequence = new SequenceNode(location) { Tag = CustomTag(start.Tag) };
                 while (!parser.TryConsume<SequenceEnd>(out _))
                 {
-                    sequence.Items.Add(ReadNode(parser, file, anchors, diagnostics));
+                    sequence.Items.Add(ReadNode(parser, file, anchors, diagnostics, depth + 1, budget));
                 }
                 node = sequence;
                 anchor = start.Anchor.IsEmpty ? "" : start.Anchor.Value;
                 break;
             case MappingStart start:
                 parser.MoveNext();
-                node = ReadMapping(parser, file, location, anchors, diagnostics);
+                node = ReadMapping(parser, file, location, anchors, diagnostics, depth, budget);
                 node.Tag = CustomTag(start.Tag);
                 anchor = start.Anchor.IsEmpty ? "" : start.Anchor.Value;
                 break;
@@ -97,14 +119,21 @@ internal static partial class YamlTreeReader
         return node;
     }
 
-    private static MappingNode ReadMapping(IParser parser, string file, SourceLocation location, Dictionary<string, YamlNode> anchors, DiagnosticBag diagnostics)
+    private static int CountNodes(YamlNode node) => node switch
+    {
+        MappingNode m => 1 + m.Entries.Sum(e => 1 + CountNodes(e.Value)),
+        SequenceNode s => 1 + s.Items.Sum(CountNodes),
+        _ => 1,
+    };
+
+    private static MappingNode ReadMapping(IParser parser, string file, SourceLocation location, Dictionary<string, YamlNode> anchors, DiagnosticBag diagnostics, int depth, int[] budget)
     {
         var mapping = new MappingNode(location);
         var mergeSources = new List<MappingNode>();
         while (!parser.TryConsume<MappingEnd>(out _))
         {
-            var keyNode = ReadNode(parser, file, anchors, diagnostics);
-            var value = ReadNode(parser, file, anchors, diagnostics);
+            var keyNode = ReadNode(parser, file, anchors, diagnostics, depth + 1, budget);
+            var value = ReadNode(parser, file, anchors, diagnostics, depth + 1, budget);
             if (keyNode is not ScalarNode key)
             {
                 diagnostics.Error(keyNode, "", "a mapping key must be a plain name, not " + keyNode.Describe());
@@ -176,7 +205,7 @@ internal static partial class YamlTreeReader
 
         // The commonest cause in compose files is `key:value` with no space: YAML reads it as one
         // text, and the parser only stumbles a line or more later. Point at that line instead.
-        for (var i = 0; i < Math.Min(errorLine + 1, lines.Length); i++)
+        for (var i = Math.Max(0, errorLine - 4); i < Math.Min(errorLine + 1, lines.Length); i++)
         {
             var match = MissingSpaceAfterColon().Match(lines[i]);
             if (match.Success && i < errorLine)
@@ -194,6 +223,19 @@ internal static partial class YamlTreeReader
                 diagnostics.Error(new SourceLocation(file, i + 1, 1), "", "this line is indented with a tab; YAML allows only spaces for indentation",
                     "replace the tabs at the start of the line with spaces");
                 return;
+            }
+        }
+        if (errorLine <= 1)
+        {
+            // The parser sometimes points at the start of the file; a tab anywhere is then the likeliest cause.
+            for (var i = 0; i < lines.Length; i++)
+            {
+                if (lines[i].TakeWhile(c => c is ' ' or '\t').Any(c => c == '\t'))
+                {
+                    diagnostics.Error(new SourceLocation(file, i + 1, 1), "", "this line is indented with a tab; YAML allows only spaces for indentation",
+                        "replace the tabs at the start of the line with spaces");
+                    return;
+                }
             }
         }
         var message = e.Message;
@@ -214,7 +256,11 @@ internal static partial class YamlTreeReader
             return;
         }
         diagnostics.Error(at, "", "invalid YAML: " + message.TrimEnd('.'),
-            "check the indentation of this line and the one before it: entries of one mapping must start in the same column");
+            message.Contains("alias", StringComparison.OrdinalIgnoreCase) || message.Contains("anchor", StringComparison.OrdinalIgnoreCase)
+                ? "define the anchor (&name) before the alias (*name) that uses it"
+                : message.Contains("aliasing", StringComparison.Ordinal) || message.Contains("levels deep", StringComparison.Ordinal)
+                    ? "simplify the document"
+                    : "check the indentation of this line and the one before it: entries of one mapping must start in the same column");
     }
 
     /// <summary>

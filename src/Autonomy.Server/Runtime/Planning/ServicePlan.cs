@@ -1,0 +1,36 @@
+using Autonomy.Server.Compose.Model;
+
+namespace Autonomy.Server.Runtime.Planning;
+
+/// <summary>How to run one service natively, decided once before anything starts.</summary>
+public sealed record ServicePlan
+{
+    public required ServiceDefinition Service { get; init; }
+
+    public string Name => Service.Name;
+
+    /// <summary>argv, with argv[0] as written (the program) and <see cref="Program"/> its resolved path.</summary>
+    public required IReadOnlyList<string> Command { get; init; }
+
+    public required string Program { get; init; }
+
+    /// <summary>Where the command came from, for messages: "compose.yaml:12 (command)" or "Dockerfile:8 (CMD)".</summary>
+    public required string CommandSource { get; init; }
+
+    public required string WorkingDirectory { get; init; }
+
+    /// <summary>The Dockerfile's ENV, the lowest layer of the service's environment above the inherited one.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> ImageEnvironment { get; init; } = [];
+
+    public HealthSpec? Health { get; init; }
+
+    /// <summary><c>x-autonomy.setup</c>: run once before the first replica starts.</summary>
+    public IReadOnlyList<string>? Setup { get; init; }
+
+    /// <summary>The stable loopback port in front of the replicas, given to other services as <c>&lt;NAME&gt;_URL</c>.</summary>
+    public required int ServicePort { get; init; }
+
+    public IReadOnlyList<PublishedPort> Published { get; init; } = [];
+
+    public IReadOnlyList<VolumeLink> Volumes { get; init; } = [];
+}

@@ -1,0 +1,238 @@
+using System.Net;
+using Autonomy.Server.Compose.Model;
+using Autonomy.Server.Runtime.Health;
+using Autonomy.Server.Runtime.Planning;
+using Autonomy.Server.Runtime.Ports;
+
+namespace Autonomy.Server.Runtime.Supervision;
+
+/// <summary>
+/// A service while it runs: its replicas, the stable port in front of them, and its published
+/// ports, each forwarding to the replicas that are ready, round robin.
+/// </summary>
+internal sealed class ServiceRuntime
+{
+    private readonly List<Replica> _replicas = [];
+    private readonly List<TcpForwarder> _forwarders = [];
+    private readonly SemaphoreSlim _scaling = new(1, 1);
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _nextIndex = 1;
+
+    public ServiceRuntime(Supervisor supervisor, ServicePlan plan)
+    {
+        Supervisor = supervisor;
+        Plan = plan;
+    }
+
+    public Supervisor Supervisor { get; }
+
+    public ServicePlan Plan { get; }
+
+    public string Name => Plan.Name;
+
+    public IReadOnlyList<Replica> Replicas
+    {
+        get
+        {
+            lock (_replicas)
+            {
+                return [.. _replicas];
+            }
+        }
+    }
+
+    /// <summary>Completes at the next change of any replica's state or health.</summary>
+    public Task WhenChanged
+    {
+        get
+        {
+            lock (_replicas)
+            {
+                return _changed.Task;
+            }
+        }
+    }
+
+    public void NotifyChanged()
+    {
+        TaskCompletionSource previous;
+        lock (_replicas)
+        {
+            previous = _changed;
+            _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        previous.TrySetResult();
+        Supervisor.NotifyChanged();
+    }
+
+    public async Task StartAsync(CancellationToken ct)
+    {
+        foreach (var published in Plan.Published)
+        {
+            var target = published.ToReplicaPort ? (Func<IReadOnlyList<IPEndPoint>>)ReadyBackends : () => ReadyBackends(published.Target);
+            StartForwarder(new IPEndPoint(IPAddress.Parse(published.HostIp), published.HostPort), target);
+        }
+        if (!Plan.Published.Any(p => p.HostPort == Plan.ServicePort))
+        {
+            StartForwarder(new IPEndPoint(IPAddress.Loopback, Plan.ServicePort), ReadyBackends);
+        }
+        await ScaleAsync(Plan.Service.Replicas, ct);
+    }
+
+    private void StartForwarder(IPEndPoint at, Func<IReadOnlyList<IPEndPoint>> backends)
+    {
+        var forwarder = new TcpForwarder(at, backends);
+        forwarder.Start();
+        _forwarders.Add(forwarder);
+    }
+
+    /// <summary>Replicas that serve traffic now, by their own ports.</summary>
+    public IReadOnlyList<IPEndPoint> ReadyBackends() =>
+        [.. Replicas.Where(r => r.IsReady).Select(r => new IPEndPoint(IPAddress.Loopback, r.Port))];
+
+    private IReadOnlyList<IPEndPoint> ReadyBackends(int fixedPort) =>
+        Replicas.Any(r => r.IsReady) ? [new IPEndPoint(IPAddress.Loopback, fixedPort)] : [];
+
+    /// <summary>
+    /// Up: new replicas start and this returns once they are ready (or one failed). Down: the newest
+    /// replicas stop first, gracefully.
+    /// </summary>
+    public async Task ScaleAsync(int count, CancellationToken ct)
+    {
+        await _scaling.WaitAsync(ct);
+        try
+        {
+            var added = new List<Replica>();
+            while (Replicas.Count < count)
+            {
+                var replica = new Replica(this, _nextIndex++, Supervisor.Ports.Allocate());
+                lock (_replicas)
+                {
+                    _replicas.Add(replica);
+                }
+                added.Add(replica);
+                replica.Start();
+            }
+            var removed = new List<Replica>();
+            lock (_replicas)
+            {
+                while (_replicas.Count > count)
+                {
+                    removed.Add(_replicas[^1]);
+                    _replicas.RemoveAt(_replicas.Count - 1);
+                }
+            }
+            NotifyChanged();
+            await Task.WhenAll(removed.Select(r => r.StopAsync()));
+            if (added.Count > 0)
+            {
+                await WaitAsync(() => Ready(added), failFast: true, ct);
+            }
+        }
+        finally
+        {
+            _scaling.Release();
+        }
+    }
+
+    /// <summary>Restarts every replica, one at a time, each ready before the next.</summary>
+    public async Task RestartAsync(CancellationToken ct)
+    {
+        await _scaling.WaitAsync(ct);
+        try
+        {
+            foreach (var old in Replicas)
+            {
+                var fresh = new Replica(this, old.Index, Supervisor.Ports.Allocate());
+                await old.StopAsync();
+                lock (_replicas)
+                {
+                    _replicas[_replicas.IndexOf(old)] = fresh;
+                }
+                fresh.Start();
+                await WaitAsync(() => Ready([fresh]), failFast: true, ct);
+            }
+        }
+        finally
+        {
+            _scaling.Release();
+        }
+    }
+
+    public async Task StopAsync()
+    {
+        await Task.WhenAll(Replicas.Select(r => r.StopAsync()));
+        foreach (var forwarder in _forwarders)
+        {
+            await forwarder.DisposeAsync();
+        }
+        _forwarders.Clear();
+    }
+
+    /// <summary>
+    /// Whether new replicas are up: ready (healthy where there is a check), or, for a one-shot
+    /// service, finished with exit code 0. Failed when one exited otherwise or turned unhealthy.
+    /// </summary>
+    private (bool Met, string? Failure) Ready(IReadOnlyList<Replica> replicas)
+    {
+        if (replicas.All(r => r.IsReady || (r.State == ReplicaState.Exited && r.ExitCode == 0)))
+        {
+            return (true, null);
+        }
+        return Check(replicas, DependencyCondition.ServiceHealthy, requireHealth: Plan.Health is not null);
+    }
+
+    /// <summary>Whether this service meets a depends_on condition now, and if it never will, why.</summary>
+    public (bool Met, string? Failure) Check(DependencyCondition condition) =>
+        Check(Replicas, condition, requireHealth: true);
+
+    private (bool Met, string? Failure) Check(IReadOnlyList<Replica> replicas, DependencyCondition condition, bool requireHealth)
+    {
+        if (replicas.Count == 0)
+        {
+            return (condition != DependencyCondition.ServiceHealthy, null);
+        }
+        var met = condition switch
+        {
+            DependencyCondition.ServiceStarted => replicas.All(r => r.HasStarted),
+            DependencyCondition.ServiceCompletedSuccessfully => replicas.All(r => r.State == ReplicaState.Exited && r.ExitCode == 0),
+            _ => replicas.All(r => r.IsReady && (!requireHealth || r.Health == HealthStatus.Healthy)),
+        };
+        if (met)
+        {
+            return (true, null);
+        }
+        foreach (var r in replicas)
+        {
+            if (r.Health == HealthStatus.Unhealthy && r.State == ReplicaState.Running && condition != DependencyCondition.ServiceCompletedSuccessfully)
+            {
+                return (false, $"is unhealthy ({r.Id}: {r.LastCheck})");
+            }
+            if (r.State is ReplicaState.Exited or ReplicaState.Restarting && r.ExitCode is { } code
+                && (condition != DependencyCondition.ServiceCompletedSuccessfully || code != 0))
+            {
+                return (false, code == 127 && r.StartedAt is null ? $"could not start ({r.Id})" : $"exited with code {code} ({r.Id})");
+            }
+        }
+        return (false, null);
+    }
+
+    /// <summary>Waits until <paramref name="check"/> is met; with <paramref name="failFast"/>, throws as soon as it says it never will be.</summary>
+    public async Task WaitAsync(Func<(bool Met, string? Failure)> check, bool failFast, CancellationToken ct)
+    {
+        while (true)
+        {
+            var changed = WhenChanged;
+            var (met, failure) = check();
+            if (met)
+            {
+                return;
+            }
+            if (failFast && failure is not null)
+            {
+                throw new ServiceStartException(Name, failure, Supervisor.LastLines(Name));
+            }
+            await changed.WaitAsync(ct);
+        }
+    }
+}

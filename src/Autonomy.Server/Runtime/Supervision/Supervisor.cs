@@ -1,0 +1,251 @@
+using Autonomy.Server.Compose.Model;
+using Autonomy.Server.Runtime.Logs;
+using Autonomy.Server.Runtime.Planning;
+using Autonomy.Server.Runtime.Processes;
+using Autonomy.Server.Runtime.State;
+
+namespace Autonomy.Server.Runtime.Supervision;
+
+/// <summary>
+/// Runs a compose project's services as native processes: in dependency order, each condition
+/// honoured, health-checked, restarted by policy, and stopped without survivors. One per project.
+/// </summary>
+public sealed class Supervisor : IAsyncDisposable
+{
+    private readonly ComposeProject _project;
+    private readonly Dictionary<string, ServiceRuntime> _services = new(StringComparer.Ordinal);
+    private readonly List<string> _warnings = [];
+    private IReadOnlyList<ServicePlan> _plans = [];
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Supervisor(ComposeProject project, SupervisorOptions options)
+    {
+        _project = project;
+        Options = options;
+        Directory.CreateDirectory(options.StateDirectory);
+        Logs = new LogHub(Path.Combine(options.StateDirectory, "logs"));
+        Records = new ReplicaRecords(options.StateDirectory);
+        BootId = ProcessGroups.BootId();
+        // Orphans of our replicas' process trees are re-parented to us, so we can reap them.
+        ProcessGroups.EnableChildSubreaper();
+    }
+
+    public SupervisorOptions Options { get; }
+
+    internal LogHub Logs { get; }
+
+    /// <summary>Things worth telling the user that do not stop anything (skipped URL variables…).</summary>
+    public IReadOnlyList<string> Warnings => _warnings;
+
+    internal ReplicaRecords Records { get; }
+
+    internal string BootId { get; }
+
+    internal PortAllocator Ports { get; } = new();
+
+    internal IReadOnlyDictionary<string, string> Inherited => Options.InheritedEnvironment ?? Compose.Loading.ComposeLoader.ProcessEnvironment();
+
+    /// <summary>Completes at the next change anywhere in the project.</summary>
+    public Task WhenChanged => Volatile.Read(ref _changed).Task;
+
+    /// <summary>
+    /// Starts the project (or the named services and what they depend on), each service once its
+    /// dependencies meet their conditions, and returns when every one is ready: healthy where it
+    /// has a check, running otherwise. On failure everything started is stopped again and a
+    /// <see cref="ServiceStartException"/> says why, with the failing service's last log lines.
+    /// </summary>
+    public async Task UpAsync(IReadOnlyCollection<string>? only = null, CancellationToken ct = default)
+    {
+        var stale = await Records.SweepAsync(TimeSpan.FromSeconds(5), ct);
+        foreach (var record in stale)
+        {
+            _warnings.Add($"stopped {record.Replica} (pid {record.Pid}), left running by an earlier run of autonomy");
+        }
+
+        var selected = Selected(only);
+        _plans = new ServicePlanner(_project, Options, Ports).PlanAll(selected);
+        foreach (var plan in _plans)
+        {
+            _services[plan.Name] = new ServiceRuntime(this, plan);
+        }
+        ReplicaEnvironment.ServiceUrls(_plans, "", _warnings);
+        PrepareVolumes();
+
+        try
+        {
+            await Task.WhenAll(_plans.Select(plan => StartServiceAsync(_services[plan.Name], ct)));
+        }
+        catch
+        {
+            await DownAsync();
+            throw;
+        }
+    }
+
+    private async Task StartServiceAsync(ServiceRuntime service, CancellationToken ct)
+    {
+        await WaitForDependenciesAsync(service.Plan, failFast: true, ct);
+        if (service.Plan.Setup is { } setup)
+        {
+            await new SetupRunner(this).RunAsync(service.Plan, setup, ct);
+        }
+        await service.StartAsync(ct);
+    }
+
+    /// <summary>Waits until every dependency of <paramref name="plan"/> meets its condition.</summary>
+    internal async Task WaitForDependenciesAsync(ServicePlan plan, bool failFast, CancellationToken ct)
+    {
+        foreach (var (name, dependency) in plan.Service.DependsOn)
+        {
+            if (!_services.TryGetValue(name, out var target))
+            {
+                continue;
+            }
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            if (failFast)
+            {
+                timeout.CancelAfter(Options.DependencyTimeout);
+            }
+            try
+            {
+                await target.WaitAsync(() => target.Check(dependency.Condition), failFast, timeout.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                throw new ServiceStartException(name, $"did not become {Describe(dependency.Condition)} within {Options.DependencyTimeout.TotalSeconds:0} s, and '{plan.Name}' waits for it", LastLines(name));
+            }
+            catch (ServiceStartException e) when (e.Service == name)
+            {
+                throw new ServiceStartException(name, $"{e.Reason}, and '{plan.Name}' waits for it to be {Describe(dependency.Condition)}", e.LastLogLines);
+            }
+        }
+    }
+
+    private static string Describe(DependencyCondition condition) => condition switch
+    {
+        DependencyCondition.ServiceHealthy => "healthy",
+        DependencyCondition.ServiceCompletedSuccessfully => "completed successfully",
+        _ => "started",
+    };
+
+    /// <summary>Stops every service, dependents before what they depend on; each replica's whole process tree.</summary>
+    public async Task DownAsync()
+    {
+        foreach (var layer in StopOrder())
+        {
+            await Task.WhenAll(layer.Select(s => s.StopAsync()));
+        }
+    }
+
+    public IReadOnlyList<ServiceStatus> Status() =>
+        [.. _plans.Where(p => _services.ContainsKey(p.Name)).Select(p => _services[p.Name]).Select(s => new ServiceStatus(s.Name, s.Plan.ServicePort, [.. s.Replicas.Select(r => r.Status())]))];
+
+    public async Task ScaleAsync(string service, int replicas, CancellationToken ct = default) => await Runtime(service).ScaleAsync(replicas, ct);
+
+    public async Task RestartAsync(string service, CancellationToken ct = default) => await Runtime(service).RestartAsync(ct);
+
+    /// <summary>The plans the project runs with (after <see cref="UpAsync"/>).</summary>
+    public IReadOnlyList<ServicePlan> Plans => _plans;
+
+    internal ServiceRuntime Runtime(string service) =>
+        _services.TryGetValue(service, out var runtime) ? runtime : throw new KeyNotFoundException($"no service '{service}' is running");
+
+    internal IReadOnlyList<TimeSpan> RestartDelays(string replica) =>
+        _services.Values.SelectMany(s => s.Replicas).First(r => r.Id == replica).RestartDelays;
+
+    internal void NotifyChanged() => Interlocked.Exchange(ref _changed, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+
+    internal IReadOnlyList<string> LastLines(string service) =>
+        [.. Logs.Tail(service, Options.FailureLogLines).Select(l => $"{l.Replica} | {l.Text}")];
+
+    /// <summary>The replica's variables: PORT, who it is, where every service is, where its volumes are.</summary>
+    internal Dictionary<string, string> EnvironmentFor(ServicePlan plan, Replica replica)
+    {
+        var platform = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["PORT"] = replica.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["AUTONOMY_PROJECT"] = _project.Name,
+            ["AUTONOMY_SERVICE"] = plan.Name,
+            ["AUTONOMY_INSTANCE"] = replica.Id,
+        };
+        foreach (var (key, value) in ReplicaEnvironment.ServiceUrls(_plans, plan.Name, []))
+        {
+            platform[key] = value;
+        }
+        foreach (var volume in plan.Volumes)
+        {
+            platform[volume.VariableName] = volume.HostPath;
+        }
+        return ReplicaEnvironment.Build(Inherited, plan, platform);
+    }
+
+    private IEnumerable<ServiceDefinition>? Selected(IReadOnlyCollection<string>? only)
+    {
+        if (only is null || only.Count == 0)
+        {
+            return null;
+        }
+        var wanted = new HashSet<string>(StringComparer.Ordinal);
+        void Add(string name)
+        {
+            if (wanted.Add(name) && _project.FindService(name) is { } s)
+            {
+                foreach (var dependency in s.DependsOn.Keys)
+                {
+                    Add(dependency);
+                }
+            }
+        }
+        foreach (var name in only)
+        {
+            if (_project.FindService(name) is null)
+            {
+                throw new ServicePlanException([$"no service '{name}' in the project (services: {string.Join(", ", _project.Services.Select(s => s.Name))})"]);
+            }
+            Add(name);
+        }
+        return _project.Services.Where(s => wanted.Contains(s.Name));
+    }
+
+    private void PrepareVolumes()
+    {
+        foreach (var plan in _plans)
+        {
+            foreach (var volume in plan.Volumes)
+            {
+                if (volume.IsNamedVolume)
+                {
+                    Directory.CreateDirectory(volume.HostPath);
+                }
+                if (volume.LinkPath is { } link)
+                {
+                    VolumeLinks.Link(link, volume.HostPath, _warnings, plan.Name);
+                }
+            }
+        }
+    }
+
+    /// <summary>Layers of services: those nothing depends on first.</summary>
+    private List<List<ServiceRuntime>> StopOrder()
+    {
+        var remaining = new HashSet<string>(_services.Keys, StringComparer.Ordinal);
+        var layers = new List<List<ServiceRuntime>>();
+        while (remaining.Count > 0)
+        {
+            var layer = remaining.Where(n => !remaining.Any(other => _services[other].Plan.Service.DependsOn.ContainsKey(n))).ToList();
+            if (layer.Count == 0)
+            {
+                layer = [.. remaining];
+            }
+            layers.Add([.. layer.Select(n => _services[n])]);
+            remaining.ExceptWith(layer);
+        }
+        return layers;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await DownAsync();
+        await Logs.DisposeAsync();
+    }
+}
