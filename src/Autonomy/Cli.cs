@@ -11,6 +11,7 @@ internal static class Cli
         var root = new RootCommand("Autonomy: run a compose file's services natively, each with its own database, queue, config and secrets.");
         ProjectOptions.AddTo(root);
         root.Subcommands.Add(ConvertCommand.Create());
+        root.Subcommands.Add(UpCommand.Create());
         return root;
     }
 

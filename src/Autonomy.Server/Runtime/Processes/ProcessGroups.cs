@@ -23,6 +23,36 @@ internal static class ProcessGroups
     }
 
     /// <summary>kill(-pgid, signal); a group that is already gone is not an error.</summary>
+    /// <summary>
+    /// Whether the group has a member that is not a zombie. kill(-pgid, 0) also counts zombies, which
+    /// stay until their parent reaps them: after a crash of Autonomy that parent may be a process
+    /// that never will, so a recovering supervisor must not wait for them.
+    /// </summary>
+    public static bool HasLiveMembers(int pgid)
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            var name = Path.GetFileName(dir);
+            if (name.Length == 0 || !char.IsAsciiDigit(name[0]))
+            {
+                continue;
+            }
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                if (fields[0] != "Z" && fields[2] == pgid.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                {
+                    return true;
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+        return false;
+    }
+
     public static void SignalGroup(int pgid, int signal)
     {
         // kill(-1) would signal every process we may signal: never let a bad pgid get there.

@@ -72,12 +72,12 @@ internal sealed class ReplicaRecords(string stateDirectory)
             {
                 ProcessGroups.SignalGroup(record.Pid, Signals.SIGTERM);
                 var deadline = DateTime.UtcNow + grace;
-                while (ProcessGroups.IsGroupAlive(record.Pid) && DateTime.UtcNow < deadline)
+                while (ProcessGroups.HasLiveMembers(record.Pid) && DateTime.UtcNow < deadline)
                 {
                     await Task.Delay(50, ct);
                 }
                 ProcessGroups.SignalGroup(record.Pid, Signals.SIGKILL);
-                while (ProcessGroups.IsGroupAlive(record.Pid) && DateTime.UtcNow < deadline + TimeSpan.FromSeconds(5))
+                while (ProcessGroups.HasLiveMembers(record.Pid) && DateTime.UtcNow < deadline + TimeSpan.FromSeconds(5))
                 {
                     await Task.Delay(20, ct);
                 }

@@ -137,6 +137,9 @@ public sealed class Supervisor : IAsyncDisposable
         }
     }
 
+    /// <summary>Every service's log lines from now on, as they are written.</summary>
+    public IAsyncEnumerable<LogLine> FollowLogs(CancellationToken ct) => Logs.Follow(null, ct);
+
     public IReadOnlyList<ServiceStatus> Status() =>
         [.. _plans.Where(p => _services.ContainsKey(p.Name)).Select(p => _services[p.Name]).Select(s => new ServiceStatus(s.Name, s.Plan.ServicePort, [.. s.Replicas.Select(r => r.Status())]))];
 
