@@ -34,6 +34,10 @@ internal static class ConvertCommand
             {
                 var project = ComposeLoader.Load(ProjectOptions.LoadOptions(parse));
                 DiagnosticPrinter.Print(project.Warnings);
+                foreach (var note in Server.Runtime.Planning.NativeNotes.For(project))
+                {
+                    System.Console.Error.WriteLine($"note: {note}");
+                }
                 if (parse.GetValue(quiet))
                 {
                     return 0;

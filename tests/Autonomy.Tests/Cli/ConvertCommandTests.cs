@@ -93,6 +93,16 @@ public sealed class ConvertCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task NotesWhereAnAbsoluteWorkdirEndsUp()
+    {
+        _project.Write("compose.yaml", "services:\n  web:\n    build: ./web\n");
+        _project.Write("web/Dockerfile", "FROM python:3.11\nWORKDIR /app\nCMD [\"python3\", \"app.py\"]\n");
+        var result = await Repository.RunAutonomyAsync(_project.Directory, ["convert", "-q"]);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains($"note: service 'web': its Dockerfile's WORKDIR /app is the build context {_project.PathOf("web")}", result.StandardError);
+    }
+
+    [Fact]
     public async Task BadFlagIsAClearError()
     {
         var result = await Repository.RunAutonomyAsync(_project.Directory, ["convert", "--format", "xml"]);
