@@ -143,6 +143,16 @@ public sealed class ServiceNormalizationTests : IDisposable
     }
 
     [Fact]
+    public void EveryRelativePathIsMadeAbsolute()
+    {
+        var web = Service("command: run\nlabel_file: ./labels\ndevelop:\n  watch: [{path: ./src, action: sync, target: /app}]\nbuild:\n  context: .\n  additional_contexts: {lib: ../lib, img: \"docker-image://alpine\"}");
+        Assert.Equal(_project.PathOf("labels"), (string)web.Attributes["label_file"]![0]!);
+        Assert.Equal(_project.PathOf("src"), (string)web.Attributes["develop"]!["watch"]![0]!["path"]!);
+        Assert.Equal(Path.GetFullPath(Path.Combine(_project.Directory, "../lib")), (string)web.Attributes["build"]!["additional_contexts"]!["lib"]!);
+        Assert.Equal("docker-image://alpine", (string)web.Attributes["build"]!["additional_contexts"]!["img"]!);
+    }
+
+    [Fact]
     public void StopSettingsAndLabels()
     {
         var web = Service("command: run\nstop_grace_period: 1m\nstop_signal: SIGINT\nlabels: [a=b]");

@@ -32,8 +32,8 @@ internal static class ServiceFields
         ["stop_signal"] = (FieldKind.Text, false),
         ["labels"] = (FieldKind.KeyValues, false),
         ["extends"] = (FieldKind.Special, false),
-        ["label_file"] = (FieldKind.TextOrList, false),
-        ["develop"] = (FieldKind.Mapping, false),
+        ["label_file"] = (FieldKind.Special, false),
+        ["develop"] = (FieldKind.Special, false),
         ["attach"] = (FieldKind.Boolean, false),
 
         // Read and printed, but nothing a native process can honour.

@@ -49,10 +49,24 @@ internal sealed partial class ServiceNormalizer
                         result.Add(k, ScalarNode.Text(text, v.Location));
                     }
                     break;
-                case "args" or "labels" or "additional_contexts":
+                case "args" or "labels":
                     if (checks.KeyValues(v, itemPath) is { } kv)
                     {
                         result.Add(k, kv);
+                    }
+                    break;
+                case "additional_contexts":
+                    if (checks.KeyValues(v, itemPath) is { } contexts)
+                    {
+                        // A folder is made absolute; an image (docker-image://), a service (service:) or a URL stays.
+                        foreach (var (_, extra) in contexts.Entries)
+                        {
+                            if (extra is ScalarNode { Value: { } folder } scalar && !folder.Contains(':', StringComparison.Ordinal))
+                            {
+                                scalar.Value = ResolvePath(folder);
+                            }
+                        }
+                        result.Add(k, contexts);
                     }
                     break;
                 case "privileged" or "no_cache" or "pull":

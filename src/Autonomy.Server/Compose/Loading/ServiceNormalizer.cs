@@ -117,6 +117,10 @@ internal sealed partial class ServiceNormalizer(NodeChecks checks, string baseDi
 
     private YamlNode? NormalizeSpecial(string key, YamlNode value, string path) => key switch
     {
+        "label_file" => checks.TextList(value, path, allowSingle: true) is { } files
+            ? new SequenceNode(value.Location, files.Select(f => ScalarNode.Text(ResolvePath(f.Value!), f.Location)))
+            : null,
+        "develop" => Develop(value, path),
         "build" => Build(value, path),
         "command" or "entrypoint" => Command(value, path),
         "environment" => checks.KeyValues(value, path),
@@ -200,6 +204,23 @@ internal sealed partial class ServiceNormalizer(NodeChecks checks, string baseDi
             return null;
         }
         return checks.TextList(value, path) is { } list ? new SequenceNode(value.Location, list.Select(s => ScalarNode.Text(s.Value, s.Location))) : null;
+    }
+
+    /// <summary><c>develop</c> as written, with each watch rule's path made absolute.</summary>
+    private MappingNode? Develop(YamlNode value, string path)
+    {
+        if (checks.Mapping(value, path) is not { } develop)
+        {
+            return null;
+        }
+        foreach (var rule in (develop["watch"] as SequenceNode)?.Items.OfType<MappingNode>() ?? [])
+        {
+            if (rule["path"] is ScalarNode { Value: { } watched } scalar)
+            {
+                scalar.Value = ResolvePath(watched);
+            }
+        }
+        return develop;
     }
 
     private YamlNode? Restart(YamlNode value, string path)
