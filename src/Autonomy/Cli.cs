@@ -12,6 +12,11 @@ internal static class Cli
         ProjectOptions.AddTo(root);
         root.Subcommands.Add(ConvertCommand.Create());
         root.Subcommands.Add(UpCommand.Create());
+        root.Subcommands.Add(DownCommand.Create());
+        root.Subcommands.Add(PsCommand.Create());
+        root.Subcommands.Add(LogsCommand.Create());
+        root.Subcommands.Add(RestartCommand.Create());
+        root.Subcommands.Add(ScaleCommand.Create());
         return root;
     }
 

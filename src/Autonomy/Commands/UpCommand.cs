@@ -1,8 +1,10 @@
 using System.CommandLine;
+using System.Diagnostics;
+using System.Net.Http.Json;
 using System.Runtime.InteropServices;
+using System.Text.Json;
 using Autonomy.Console;
-using Autonomy.Server.Compose.Diagnostics;
-using Autonomy.Server.Compose.Loading;
+using Autonomy.Server.Hosting;
 using Autonomy.Server.Runtime;
 using Autonomy.Server.Runtime.Planning;
 using Autonomy.Server.Runtime.Supervision;
@@ -10,84 +12,164 @@ using Autonomy.Server.Runtime.Supervision;
 namespace Autonomy.Commands;
 
 /// <summary>
-/// <c>autonomy up</c>: runs the project's services natively in the foreground, printing their logs,
-/// until Ctrl-C or SIGTERM, then stops every one of them cleanly.
+/// <c>autonomy up</c>: runs the control plane and the project's services natively. In the
+/// foreground it prints their logs until Ctrl-C or SIGTERM, then stops every one of them; with
+/// <c>-d</c> it starts itself detached and returns once every service is ready, or fails with why.
 /// </summary>
 internal static class UpCommand
 {
     public static Command Create()
     {
         var services = new Argument<string[]>("SERVICE") { Description = "Only these services (and what they depend on)", Arity = ArgumentArity.ZeroOrMore };
-        var command = new Command("up", "Start the services natively and supervise them until Ctrl-C") { services };
+        var detach = new Option<bool>("--detach", "-d") { Description = "Run in the background; return once every service is ready" };
+        var command = new Command("up", "Start the services natively and supervise them") { services, detach };
         command.SetAction(async (parse, ct) =>
         {
-            Server.Compose.Model.ComposeProject project;
-            try
+            if (ProjectContext.Load(parse) is not { } context)
             {
-                project = ComposeLoader.Load(ProjectOptions.LoadOptions(parse));
-            }
-            catch (ComposeException e)
-            {
-                DiagnosticPrinter.PrintFailure(e);
                 return 1;
             }
-            DiagnosticPrinter.Print(project.Warnings);
-
-            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+            DiagnosticPrinter.Print(context.Project.Warnings);
+            if (ServerRecord.ReadLive(context.StateDirectory) is { } running)
             {
-                context.Cancel = true;
-                stopping.Cancel();
-            });
-            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
-            {
-                context.Cancel = true;
-                stopping.Cancel();
-            });
-
-            var state = Path.Combine(project.ProjectDirectory, ".autonomy", project.Name);
-            await using var supervisor = new Supervisor(project, new SupervisorOptions { StateDirectory = state });
-            var printer = Task.Run(() => PrintLogsAsync(supervisor, stopping.Token), CancellationToken.None);
-            try
-            {
-                await supervisor.UpAsync(parse.GetValue(services), stopping.Token);
-                foreach (var warning in supervisor.Warnings)
-                {
-                    await System.Console.Error.WriteLineAsync($"warning: {warning}");
-                }
-                foreach (var service in supervisor.Status())
-                {
-                    await System.Console.Out.WriteLineAsync($"{service.Name}: ready on http://127.0.0.1:{service.Port} ({service.Replicas.Count} replica{(service.Replicas.Count == 1 ? "" : "s")})");
-                }
-                await Task.Delay(Timeout.Infinite, stopping.Token);
+                await System.Console.Out.WriteLineAsync($"the project '{context.Project.Name}' is already running (pid {running.Pid}); 'autonomy down' stops it");
+                return 0;
             }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-            {
-                await System.Console.Out.WriteLineAsync("stopping…");
-            }
-            catch (ServicePlanException e)
-            {
-                await System.Console.Error.WriteLineAsync(string.Join("\n", e.Problems.Select(p => "error: " + p)));
-                return 1;
-            }
-            catch (ServiceStartException e)
-            {
-                await System.Console.Error.WriteLineAsync($"error: {e.Message}");
-                foreach (var line in e.LastLogLines)
-                {
-                    await System.Console.Error.WriteLineAsync($"  {line}");
-                }
-                return 1;
-            }
-            finally
-            {
-                await supervisor.DownAsync();
-                await stopping.CancelAsync();
-                await printer.ContinueWith(_ => { }, TaskScheduler.Default);
-            }
-            return 0;
+            return parse.GetValue(detach)
+                ? await DetachAsync(context, parse.Tokens.Select(t => t.Value).Where(t => t is not ("-d" or "--detach")).ToList(), ct)
+                : await ForegroundAsync(context, parse.GetValue(services) ?? [], ct);
         });
         return command;
+    }
+
+    private static async Task<int> ForegroundAsync(ProjectContext context, IReadOnlyCollection<string> services, CancellationToken ct)
+    {
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
+        {
+            c.Cancel = true;
+            stopping.Cancel();
+        });
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c =>
+        {
+            c.Cancel = true;
+            stopping.Cancel();
+        });
+
+        await using var plane = new ControlPlane(context.Project, new SupervisorOptions { StateDirectory = context.StateDirectory });
+        var printer = Task.Run(() => PrintLogsAsync(plane.Supervisor, stopping.Token), CancellationToken.None);
+        try
+        {
+            await plane.ListenAsync(0, stopping.Token);
+            await plane.UpAsync(services, stopping.Token);
+            foreach (var warning in plane.Supervisor.Warnings)
+            {
+                await System.Console.Error.WriteLineAsync($"warning: {warning}");
+            }
+            foreach (var service in plane.Supervisor.Status())
+            {
+                await System.Console.Out.WriteLineAsync($"{service.Name}: ready on http://127.0.0.1:{service.Port} ({service.Replicas.Count} replica{(service.Replicas.Count == 1 ? "" : "s")})");
+            }
+            await plane.ShutdownRequested.WaitAsync(stopping.Token);
+            await System.Console.Out.WriteLineAsync("stopping…");
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            await System.Console.Out.WriteLineAsync("stopping…");
+        }
+        catch (ServicePlanException e)
+        {
+            await System.Console.Error.WriteLineAsync(string.Join("\n", e.Problems.Select(p => "error: " + p)));
+            return 1;
+        }
+        catch (ServiceStartException e)
+        {
+            await System.Console.Error.WriteLineAsync($"error: {e.Message}");
+            foreach (var line in e.LastLogLines)
+            {
+                await System.Console.Error.WriteLineAsync($"  {line}");
+            }
+            return 1;
+        }
+        finally
+        {
+            await plane.Supervisor.DownAsync();
+            await stopping.CancelAsync();
+            await printer.ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+        return 0;
+    }
+
+    /// <summary>
+    /// Starts the foreground form in a session of its own (so the terminal's Ctrl-C does not reach it),
+    /// with its output in the state folder's server.log, and waits until it reports ready or failed.
+    /// </summary>
+    private static async Task<int> DetachAsync(ProjectContext context, List<string> arguments, CancellationToken ct)
+    {
+        Directory.CreateDirectory(context.StateDirectory);
+        var log = Path.Combine(context.StateDirectory, "server.log");
+        var start = new ProcessStartInfo("/bin/sh")
+        {
+            UseShellExecute = false,
+            WorkingDirectory = Directory.GetCurrentDirectory(),
+        };
+        foreach (var a in new[] { "-c", "exec setsid \"$0\" \"$@\" >>\"$AUTONOMY_SERVER_LOG\" 2>&1 </dev/null", Environment.ProcessPath! })
+        {
+            start.ArgumentList.Add(a);
+        }
+        foreach (var a in arguments)
+        {
+            start.ArgumentList.Add(a);
+        }
+        start.Environment["AUTONOMY_SERVER_LOG"] = log;
+        using var server = Process.Start(start)!;
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(10);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (server.HasExited)
+            {
+                await System.Console.Error.WriteLineAsync($"error: the server stopped while starting (exit code {server.ExitCode}); its output:");
+                await System.Console.Error.WriteLineAsync(string.Join("\n", File.ReadLines(log).TakeLast(30).Select(l => "  " + l)));
+                return 1;
+            }
+            if (context.Client(quiet: true) is { } client)
+            {
+                using (client)
+                {
+                    try
+                    {
+                        using var status = JsonDocument.Parse(await client.GetStringAsync("/v1/status", ct));
+                        var phase = status.RootElement.GetProperty("phase").GetString();
+                        if (phase == "running")
+                        {
+                            var services = await client.GetFromJsonAsync<JsonElement>("/v1/services", ct);
+                            foreach (var s in services.EnumerateArray())
+                            {
+                                await System.Console.Out.WriteLineAsync($"{s.GetProperty("name").GetString()}: {s.GetProperty("state").GetString()}, health {s.GetProperty("health").GetString()}, on http://127.0.0.1:{s.GetProperty("port").GetInt32()}");
+                            }
+                            return 0;
+                        }
+                        if (phase == "failed")
+                        {
+                            await System.Console.Error.WriteLineAsync($"error: {status.RootElement.GetProperty("error").GetString()}");
+                            foreach (var line in status.RootElement.GetProperty("logLines").EnumerateArray())
+                            {
+                                await System.Console.Error.WriteLineAsync($"  {line.GetString()}");
+                            }
+                            await server.WaitForExitAsync(ct);
+                            return 1;
+                        }
+                    }
+                    catch (HttpRequestException)
+                    {
+                    }
+                }
+            }
+            await Task.Delay(100, ct);
+        }
+        await System.Console.Error.WriteLineAsync($"error: the project did not become ready within 10 minutes; see {log}");
+        return 1;
     }
 
     private static async Task PrintLogsAsync(Supervisor supervisor, CancellationToken ct)

@@ -137,6 +137,9 @@ public sealed class Supervisor : IAsyncDisposable
         }
     }
 
+    /// <summary>The last lines of one service's logs (or all services'), in time order.</summary>
+    public IReadOnlyList<LogLine> TailLogs(string? service, int lines) => Logs.Tail(service, lines);
+
     /// <summary>Every service's log lines from now on, as they are written.</summary>
     public IAsyncEnumerable<LogLine> FollowLogs(CancellationToken ct) => Logs.Follow(null, ct);
 

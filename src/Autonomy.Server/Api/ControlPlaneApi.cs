@@ -1,0 +1,108 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Autonomy.Server.Hosting;
+using Autonomy.Server.Runtime.Supervision;
+
+namespace Autonomy.Server.Api;
+
+/// <summary>The control plane's HTTP API under <c>/v1</c>; every call but <c>/healthz</c> needs the admin token.</summary>
+internal static class ControlPlaneApi
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static void Map(WebApplication app, ControlPlane plane, string adminToken)
+    {
+        var expected = Encoding.UTF8.GetBytes("Bearer " + adminToken);
+        app.Use(async (context, next) =>
+        {
+            if (context.Request.Path == "/healthz")
+            {
+                await next(context);
+                return;
+            }
+            var given = Encoding.UTF8.GetBytes(context.Request.Headers.Authorization.ToString());
+            if (!CryptographicOperations.FixedTimeEquals(given, expected))
+            {
+                await Problems.Of(401, "unauthorized", "A token is required", "send 'Authorization: Bearer <token>'; the admin token is in the project's state folder (admin-token)")
+                    .ExecuteAsync(context);
+                return;
+            }
+            await next(context);
+        });
+
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapGet("/v1/status", () => Results.Json(new { project = plane.ProjectName, phase = plane.Phase, error = plane.Failure, logLines = plane.FailureLines }, Json));
+        app.MapGet("/v1/services", () => Results.Json(plane.Supervisor.Status().Select(ServiceView.From), Json));
+        app.MapPost("/v1/services/{name}/restart", async (string name, CancellationToken ct) =>
+            await Act(plane, name, () => plane.Supervisor.RestartAsync(name, ct)));
+        app.MapPost("/v1/services/{name}/scale", async (string name, ScaleRequest request, CancellationToken ct) =>
+            request.Replicas is < 0 or > 1000
+                ? Problems.Of(400, "invalid-replicas", "Invalid replica count", "replicas must be a whole number from 0 to 1000")
+                : await Act(plane, name, () => plane.Supervisor.ScaleAsync(name, request.Replicas, ct)));
+        app.MapGet("/v1/logs", Logs);
+        app.MapPost("/v1/shutdown", () =>
+        {
+            plane.RequestShutdown();
+            return Results.Accepted();
+        });
+
+        async Task Logs(HttpContext context, string? service, int? tail, bool? follow)
+        {
+            if (service is not null && plane.Supervisor.Status().All(s => s.Name != service))
+            {
+                await Problems.UnknownService(service).ExecuteAsync(context);
+                return;
+            }
+            context.Response.ContentType = "application/x-ndjson";
+            foreach (var line in plane.Supervisor.TailLogs(service, tail ?? 100))
+            {
+                await Write(line);
+            }
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            if (follow == true)
+            {
+                try
+                {
+                    await foreach (var line in plane.Supervisor.FollowLogs(context.RequestAborted))
+                    {
+                        if (service is null || line.Service == service)
+                        {
+                            await Write(line);
+                            await context.Response.Body.FlushAsync(context.RequestAborted);
+                        }
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+
+            Task Write(Runtime.Logs.LogLine line) => context.Response.WriteAsync(
+                JsonSerializer.Serialize(new { time = line.Time, service = line.Service, replica = line.Replica, stream = line.Stream.ToString().ToLowerInvariant(), text = line.Text }, Json) + "\n",
+                context.RequestAborted);
+        }
+    }
+
+    private static async Task<IResult> Act(ControlPlane plane, string name, Func<Task> action)
+    {
+        if (plane.Supervisor.Status().All(s => s.Name != name))
+        {
+            return Problems.UnknownService(name);
+        }
+        try
+        {
+            await action();
+            return Results.Json(ServiceView.From(plane.Supervisor.Status().Single(s => s.Name == name)), Json);
+        }
+        catch (ServiceStartException e)
+        {
+            return Results.Problem(type: "urn:autonomy:problem:service-failed", title: "The service did not become ready", detail: e.Message, statusCode: 409,
+                extensions: new Dictionary<string, object?> { ["logLines"] = e.LastLogLines });
+        }
+    }
+
+    internal sealed record ScaleRequest(int Replicas);
+}

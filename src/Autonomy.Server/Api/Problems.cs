@@ -1,0 +1,12 @@
+using Microsoft.AspNetCore.Http;
+namespace Autonomy.Server.Api;
+
+/// <summary>RFC 9457 problem details with a stable <c>type</c> per kind of error; never a stack trace.</summary>
+internal static class Problems
+{
+    public static IResult Of(int status, string type, string title, string detail) =>
+        Results.Problem(type: $"urn:autonomy:problem:{type}", title: title, detail: detail, statusCode: status);
+
+    public static IResult UnknownService(string name) =>
+        Of(404, "unknown-service", "No such service", $"no service '{name}' runs in this project");
+}

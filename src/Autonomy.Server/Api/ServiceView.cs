@@ -1,0 +1,29 @@
+using Autonomy.Server.Runtime.Health;
+using Autonomy.Server.Runtime.Supervision;
+
+namespace Autonomy.Server.Api;
+
+/// <summary>A service in the API and in <c>ps --format json</c>: scripts rely on this shape.</summary>
+public sealed record ServiceView(string Name, string State, string Health, int Port, IReadOnlyList<ReplicaView> Replicas)
+{
+    public static ServiceView From(ServiceStatus s)
+    {
+        var replicas = s.Replicas.Select(ReplicaView.From).ToList();
+        var state = replicas.Count == 0 ? "stopped"
+            : replicas.Any(r => r.State == "running") ? "running"
+            : replicas.Any(r => r.State is "restarting" or "waiting") ? "restarting"
+            : replicas[0].State;
+        var health = s.Replicas.Count == 0 || s.Replicas.All(r => r.Health == HealthStatus.None) ? "none"
+            : s.Replicas.Any(r => r.Health == HealthStatus.Unhealthy) ? "unhealthy"
+            : s.Replicas.All(r => r.Health == HealthStatus.Healthy) ? "healthy" : "starting";
+        return new ServiceView(s.Name, state, health, s.Port, replicas);
+    }
+}
+
+public sealed record ReplicaView(string Id, int? Pid, int Port, string State, string Health, int Restarts, double? Uptime, int? ExitCode, string? LastCheck)
+{
+    public static ReplicaView From(ReplicaStatus r) => new(
+        r.Id, r.Pid, r.Port, r.State.ToString().ToLowerInvariant(), r.Health.ToString().ToLowerInvariant(), r.Restarts,
+        r.State == ReplicaState.Running && r.StartedAt is { } started ? Math.Round((DateTimeOffset.UtcNow - started).TotalSeconds, 1) : null,
+        r.ExitCode, r.LastCheck);
+}

@@ -1,0 +1,101 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Autonomy.Server.Api;
+using Autonomy.Server.Compose.Model;
+using Autonomy.Server.Runtime;
+using Autonomy.Server.Runtime.Planning;
+using Autonomy.Server.Runtime.Processes;
+using Autonomy.Server.Runtime.Supervision;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Autonomy.Server.Hosting;
+
+/// <summary>
+/// The server: a project's supervisor with its HTTP API on 127.0.0.1. It records where it listens
+/// in the project's state folder, so that the CLI's verbs can reach it.
+/// </summary>
+public sealed class ControlPlane : IAsyncDisposable
+{
+    private readonly TaskCompletionSource _shutdown = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private WebApplication? _app;
+
+    public ControlPlane(ComposeProject project, SupervisorOptions options)
+    {
+        ProjectName = project.Name;
+        StateDirectory = options.StateDirectory;
+        Supervisor = new Supervisor(project, options);
+    }
+
+    public string ProjectName { get; }
+
+    public string StateDirectory { get; }
+
+    public Supervisor Supervisor { get; }
+
+    /// <summary>starting, running, failed or stopping.</summary>
+    public string Phase { get; private set; } = "starting";
+
+    public string? Failure { get; private set; }
+
+    public IReadOnlyList<string> FailureLines { get; private set; } = [];
+
+    public int Port { get; private set; }
+
+    /// <summary>Completes when a client asked the server to shut down.</summary>
+    public Task ShutdownRequested => _shutdown.Task;
+
+    public void RequestShutdown() => _shutdown.TrySetResult();
+
+    /// <summary>Starts listening on 127.0.0.1 and records the port.</summary>
+    public async Task ListenAsync(int port = 0, CancellationToken ct = default)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, port));
+        builder.Services.AddProblemDetails();
+        _app = builder.Build();
+        ControlPlaneApi.Map(_app, this, ServerRecord.AdminToken(StateDirectory));
+        await _app.StartAsync(ct);
+        Port = new Uri(_app.Urls.First()).Port;
+        new ServerRecord(Environment.ProcessId, Port, ProcessGroups.ReadStartTime(Environment.ProcessId) ?? 0).Write(StateDirectory);
+    }
+
+    /// <summary>Brings the services up; a failure is kept for <c>/v1/status</c> as well as thrown.</summary>
+    public async Task UpAsync(IReadOnlyCollection<string>? services, CancellationToken ct)
+    {
+        try
+        {
+            await Supervisor.UpAsync(services, ct);
+            Phase = "running";
+        }
+        catch (ServiceStartException e)
+        {
+            (Phase, Failure, FailureLines) = ("failed", e.Message, e.LastLogLines);
+            throw;
+        }
+        catch (ServicePlanException e)
+        {
+            (Phase, Failure) = ("failed", string.Join("\n", e.Problems));
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Phase = "stopping";
+        await Supervisor.DisposeAsync();
+        try
+        {
+            File.Delete(ServerRecord.PathIn(StateDirectory));
+        }
+        catch (IOException)
+        {
+        }
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+    }
+}

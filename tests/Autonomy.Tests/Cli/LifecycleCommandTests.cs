@@ -1,0 +1,114 @@
+using System.Text.Json;
+using Autonomy.Tests.TestUtilities;
+
+namespace Autonomy.Tests.Cli;
+
+/// <summary>The docker compose verbs through the CLI against a detached server, as a user drives them.</summary>
+public sealed class LifecycleCommandTests : IAsyncLifetime
+{
+    private readonly TempProject _project = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await Repository.RunAutonomyAsync(_project.Directory, ["down"]);
+        _project.Dispose();
+    }
+
+    private Task<CommandResult> Run(params string[] args) => Repository.RunAutonomyAsync(_project.Directory, args);
+
+    private async Task<JsonElement> PsAsync()
+    {
+        var ps = await Run("ps", "--format", "json");
+        Assert.True(ps.ExitCode == 0, ps.ToString());
+        return JsonDocument.Parse(ps.StandardOutput).RootElement.Clone();
+    }
+
+    [Fact]
+    public async Task UpDetachedPsLogsScaleRestartDown()
+    {
+        _project.Write("app.py", TestApps.HttpApp);
+        _project.Write("compose.yaml", "name: lifecycle\nservices:\n" + TestApps.HttpService("web", "    deploy: {replicas: 2}\n") + """
+              worker:
+                command: sh -c 'echo "worker sees $$WEB_URL"; sleep 300'
+                depends_on:
+                  web: {condition: service_healthy}
+            """);
+
+        var up = await Run("up", "-d");
+        Assert.True(up.ExitCode == 0, up.ToString());
+        Assert.Contains("web: running, health healthy", up.StandardOutput);
+        Assert.Equal("600", Convert.ToString((int)File.GetUnixFileMode(Path.Combine(_project.Directory, ".autonomy", "lifecycle", "admin-token")), 8));
+
+        var services = await PsAsync();
+        Assert.Equal(["web", "worker"], services.EnumerateArray().Select(s => s.GetProperty("name").GetString()));
+        var web = services[0];
+        Assert.Equal(("running", "healthy"), (web.GetProperty("state").GetString(), web.GetProperty("health").GetString()));
+        Assert.Equal(2, web.GetProperty("replicas").GetArrayLength());
+        foreach (var replica in web.GetProperty("replicas").EnumerateArray())
+        {
+            Assert.True(replica.GetProperty("pid").GetInt32() > 0);
+            Assert.True(replica.GetProperty("port").GetInt32() > 0);
+            Assert.Equal("healthy", replica.GetProperty("health").GetString());
+            Assert.Equal(0, replica.GetProperty("restarts").GetInt32());
+        }
+        var pids = services.EnumerateArray().SelectMany(s => s.GetProperty("replicas").EnumerateArray()).Select(r => r.GetProperty("pid").GetInt32()).ToList();
+
+        await RunningProject.WaitUntilAsync(() => Run("logs", "worker").Result.StandardOutput.Contains("worker sees http://127.0.0.1:", StringComparison.Ordinal), "the worker's log line");
+        var logs = await Run("logs", "--tail", "50", "worker");
+        Assert.Contains($"worker-1 | worker sees http://127.0.0.1:{web.GetProperty("port").GetInt32()}", logs.StandardOutput);
+
+        var scale = await Run("scale", "web=3");
+        Assert.True(scale.ExitCode == 0, scale.ToString());
+        Assert.Equal(3, (await PsAsync())[0].GetProperty("replicas").GetArrayLength());
+
+        var restart = await Run("restart", "web");
+        Assert.True(restart.ExitCode == 0, restart.ToString());
+        var restarted = (await PsAsync())[0].GetProperty("replicas").EnumerateArray().Select(r => r.GetProperty("pid").GetInt32()).ToList();
+        Assert.Empty(restarted.Intersect(pids));
+        pids.AddRange(restarted);
+
+        var down = await Run("down");
+        Assert.True(down.ExitCode == 0, down.ToString());
+        Assert.All(pids, pid => Assert.False(RunningProject.ProcessExists(pid), $"pid {pid} survived down"));
+        Assert.Equal("[]", (await Run("ps", "--format", "json")).StandardOutput.Trim());
+    }
+
+    [Fact]
+    public async Task UpDetachedFailsWithTheReasonAndTheLastLogLines()
+    {
+        _project.Write("compose.yaml", """
+            name: failing
+            services:
+              db:
+                command: sh -c 'echo "cannot open data directory" >&2; exit 3'
+                healthcheck: {test: "true", interval: 1s}
+            """);
+        var up = await Run("up", "-d");
+        Assert.Equal(1, up.ExitCode);
+        Assert.Contains("exited with code 3", up.StandardError);
+        Assert.Contains("cannot open data directory", up.StandardError);
+        Assert.DoesNotContain("   at ", up.StandardError);
+    }
+
+    [Fact]
+    public async Task VerbsOnAProjectThatIsNotRunningSaySo()
+    {
+        _project.Write("compose.yaml", "name: idle\nservices:\n  web:\n    command: sleep 1\n");
+        var ps = await Run("ps");
+        Assert.Equal(1, ps.ExitCode);
+        Assert.Contains("not running; start it with 'autonomy up -d'", ps.StandardError);
+        Assert.Equal(1, (await Run("restart", "web")).ExitCode);
+        Assert.Equal(0, (await Run("down")).ExitCode);
+    }
+
+    [Fact]
+    public async Task ScaleNeedsServiceEqualsCount()
+    {
+        _project.Write("compose.yaml", "name: idle\nservices:\n  web:\n    command: sleep 1\n");
+        var scale = await Run("scale", "web");
+        Assert.Equal(1, scale.ExitCode);
+        Assert.Contains("is not SERVICE=N", scale.StandardError);
+    }
+}
