@@ -23,9 +23,22 @@ internal static class ControlPlaneApi
                 await next(context);
                 return;
             }
-            var given = Encoding.UTF8.GetBytes(context.Request.Headers.Authorization.ToString());
+            var header = context.Request.Headers.Authorization.ToString();
+            var given = Encoding.UTF8.GetBytes(header);
             if (!CryptographicOperations.FixedTimeEquals(given, expected))
             {
+                // A replica's token reads its own service, nothing else.
+                if (header.StartsWith("Bearer ", StringComparison.Ordinal) && plane.Tokens.ServiceOf(header["Bearer ".Length..]) is { } own)
+                {
+                    if (context.Request.Method == "GET" && context.Request.Path.Equals($"/v1/services/{own}", StringComparison.Ordinal))
+                    {
+                        await next(context);
+                        return;
+                    }
+                    await Problems.Of(403, "forbidden", "Not allowed for this token", $"a replica token of '{own}' may only read GET /v1/services/{own}")
+                        .ExecuteAsync(context);
+                    return;
+                }
                 await Problems.Of(401, "unauthorized", "A token is required", "send 'Authorization: Bearer <token>'; the admin token is in the project's state folder (admin-token)")
                     .ExecuteAsync(context);
                 return;
@@ -36,6 +49,9 @@ internal static class ControlPlaneApi
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/v1/status", () => Results.Json(new { project = plane.ProjectName, phase = plane.Phase, error = plane.Failure, logLines = plane.FailureLines }, Json));
         app.MapGet("/v1/services", () => Results.Json(plane.Supervisor.Status().Select(ServiceView.From), Json));
+        app.MapGet("/v1/services/{name}", (string name) => plane.Supervisor.Status().FirstOrDefault(s => s.Name == name) is { } s
+            ? Results.Json(ServiceView.From(s), Json)
+            : Problems.UnknownService(name));
         app.MapPost("/v1/services/{name}/restart", async (string name, CancellationToken ct) =>
             await Act(plane, name, () => plane.Supervisor.RestartAsync(name, ct)));
         app.MapPost("/v1/services/{name}/scale", async (string name, ScaleRequest request, CancellationToken ct) =>

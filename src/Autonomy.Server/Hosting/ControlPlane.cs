@@ -25,7 +25,11 @@ public sealed class ControlPlane : IAsyncDisposable
         ProjectName = project.Name;
         StateDirectory = options.StateDirectory;
         Supervisor = new Supervisor(project, options);
+        Tokens = new ReplicaTokens(() => Port);
+        Supervisor.Credentials = Tokens;
     }
+
+    internal ReplicaTokens Tokens { get; }
 
     public string ProjectName { get; }
 

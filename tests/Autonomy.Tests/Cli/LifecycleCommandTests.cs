@@ -111,4 +111,32 @@ public sealed class LifecycleCommandTests : IAsyncLifetime
         Assert.Equal(1, scale.ExitCode);
         Assert.Contains("is not SERVICE=N", scale.StandardError);
     }
+
+    [Fact]
+    public async Task EachReplicaHasItsOwnTokenThatSeesOnlyItsOwnService()
+    {
+        _project.Write("probe.py", """
+            import os, urllib.request, urllib.error
+            def status(path):
+                request = urllib.request.Request(os.environ["AUTONOMY_URL"] + path, headers={"Authorization": "Bearer " + os.environ["AUTONOMY_TOKEN"]})
+                try:
+                    with urllib.request.urlopen(request) as response:
+                        return response.status
+                except urllib.error.HTTPError as e:
+                    return e.code
+            with open("codes.txt", "w") as f:
+                f.write(" ".join(str(status(p)) for p in ["/v1/services/probe", "/v1/services/other", "/v1/services", "/v1/status"]) + "\n")
+                f.write(os.environ["AUTONOMY_TOKEN"] + "\n")
+            import time; time.sleep(300)
+            """);
+        _project.Write("compose.yaml", "name: tokens\nservices:\n  probe:\n    command: [\"python3\", \"probe.py\"]\n  other:\n    command: sleep 300\n");
+        var up = await Run("up", "-d");
+        Assert.True(up.ExitCode == 0, up.ToString());
+        var codes = _project.PathOf("codes.txt");
+        await RunningProject.WaitUntilAsync(() => File.Exists(codes) && File.ReadAllLines(codes).Length >= 2, "the probe wrote its results");
+        var lines = File.ReadAllLines(codes);
+        Assert.Equal("200 403 403 403", lines[0]);
+        Assert.NotEqual(File.ReadAllText(Path.Combine(_project.Directory, ".autonomy", "tokens", "admin-token")).Trim(), lines[1]);
+        Assert.StartsWith("svc_", lines[1]);
+    }
 }

@@ -159,6 +159,7 @@ internal sealed class Replica
         }
         catch (ProcessStartException e)
         {
+            supervisor.Credentials?.Revoke(Id);
             Log(LogStream.System, $"could not start {plan.Command[0]} (from {plan.CommandSource}): {e.Message}");
             ExitCode = 127;
             return 127;
@@ -192,6 +193,7 @@ internal sealed class Replica
             await IgnoreCancellation(monitor);
             await pumps.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
             supervisor.Records.Remove(Id);
+            supervisor.Credentials?.Revoke(Id);
             ExitCode = result.ExitCode;
             _process = null;
             Log(LogStream.System, result.Signal is { } signal ? $"exited: killed by signal {signal}" : $"exited with code {result.ExitCode}");

@@ -32,6 +32,9 @@ public sealed class Supervisor : IAsyncDisposable
 
     public SupervisorOptions Options { get; }
 
+    /// <summary>Set by the server before <see cref="UpAsync"/>: each replica's control-plane variables.</summary>
+    public IReplicaCredentials? Credentials { get; set; }
+
     internal LogHub Logs { get; }
 
     /// <summary>Things worth telling the user that do not stop anything (skipped URL variables…).</summary>
@@ -181,6 +184,10 @@ public sealed class Supervisor : IAsyncDisposable
         foreach (var volume in plan.Volumes)
         {
             platform[volume.VariableName] = volume.HostPath;
+        }
+        foreach (var (key, value) in Credentials?.Issue(plan.Name, replica.Id) ?? new Dictionary<string, string>())
+        {
+            platform[key] = value;
         }
         return ReplicaEnvironment.Build(Inherited, plan, platform);
     }
