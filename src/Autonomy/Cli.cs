@@ -17,6 +17,7 @@ internal static class Cli
         root.Subcommands.Add(LogsCommand.Create());
         root.Subcommands.Add(RestartCommand.Create());
         root.Subcommands.Add(ScaleCommand.Create());
+        root.Subcommands.Add(RunCommand.Create());
         return root;
     }
 

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using Autonomy.Console;
-using Spectre.Console;
 
 namespace Autonomy.Commands;
 
@@ -40,24 +39,31 @@ internal static class PsCommand
                 await System.Console.Out.WriteLineAsync(json);
                 return 0;
             }
-            var table = new Table().AddColumns("SERVICE", "REPLICA", "STATE", "HEALTH", "PID", "PORT", "RESTARTS", "UPTIME");
+            var rows = new List<string[]> { new[] { "SERVICE", "REPLICA", "STATE", "HEALTH", "PID", "PORT", "RESTARTS", "UPTIME" } };
             using var services = JsonDocument.Parse(json);
             foreach (var service in services.RootElement.EnumerateArray())
             {
                 foreach (var r in service.GetProperty("replicas").EnumerateArray())
                 {
-                    table.AddRow(
-                        Markup.Escape(service.GetProperty("name").GetString()!),
-                        Markup.Escape(r.GetProperty("id").GetString()!),
-                        Markup.Escape(r.GetProperty("state").GetString()!),
-                        Markup.Escape(r.GetProperty("health").GetString()!),
+                    rows.Add(
+                    [
+                        service.GetProperty("name").GetString()!,
+                        r.GetProperty("id").GetString()!,
+                        r.GetProperty("state").GetString()!,
+                        r.GetProperty("health").GetString()!,
                         r.GetProperty("pid").ValueKind == JsonValueKind.Number ? r.GetProperty("pid").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture) : "-",
                         r.GetProperty("port").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture),
                         r.GetProperty("restarts").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture),
-                        r.GetProperty("uptime").ValueKind == JsonValueKind.Number ? $"{r.GetProperty("uptime").GetDouble():0}s" : "-");
+                        r.GetProperty("uptime").ValueKind == JsonValueKind.Number ? $"{r.GetProperty("uptime").GetDouble():0}s" : "-",
+                    ]);
                 }
             }
-            AnsiConsole.Write(table);
+            // Plain aligned columns, as docker compose prints them: readable in a terminal and by scripts alike.
+            var widths = Enumerable.Range(0, rows[0].Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
+            foreach (var row in rows)
+            {
+                await System.Console.Out.WriteLineAsync(string.Join("   ", row.Select((cell, c) => cell.PadRight(widths[c]))).TrimEnd());
+            }
             return 0;
         });
         return command;

@@ -190,7 +190,8 @@ internal sealed class ServiceRuntime
     {
         if (replicas.Count == 0)
         {
-            return (condition != DependencyCondition.ServiceHealthy, null);
+            // Not started yet (its own dependencies or its setup still running).
+            return (false, null);
         }
         var met = condition switch
         {

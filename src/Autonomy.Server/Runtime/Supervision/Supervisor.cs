@@ -74,13 +74,32 @@ public sealed class Supervisor : IAsyncDisposable
         ReplicaEnvironment.ServiceUrls(_plans, "", _warnings);
         PrepareVolumes();
 
+        // The first service that fails ends the wait of all the others: they report that one failure.
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var starts = _plans.Select(async plan =>
+        {
+            try
+            {
+                await StartServiceAsync(_services[plan.Name], failed.Token);
+            }
+            catch
+            {
+                await failed.CancelAsync();
+                throw;
+            }
+        }).ToList();
         try
         {
-            await Task.WhenAll(_plans.Select(plan => StartServiceAsync(_services[plan.Name], ct)));
+            await Task.WhenAll(starts);
         }
         catch
         {
             await DownAsync();
+            var first = starts.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException!).FirstOrDefault(e => e is not OperationCanceledException);
+            if (first is not null && !ct.IsCancellationRequested)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
+            }
             throw;
         }
     }

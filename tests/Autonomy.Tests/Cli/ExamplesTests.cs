@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Autonomy.Tests.TestUtilities;
+
+namespace Autonomy.Tests.Cli;
+
+/// <summary>The examples run as the README says, and a foreground up stops everything on Ctrl-C.</summary>
+public sealed class ExamplesTests : IDisposable
+{
+    private readonly TempProject _copy = new();
+
+    public void Dispose() => _copy.Dispose();
+
+    /// <summary>A copy of an example in a temporary folder, so that its state never lands in the repository.</summary>
+    private string CopyExample(string name)
+    {
+        var source = Path.Combine(Repository.Root, "examples", name);
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(source, file);
+            if (relative.Split('/').Any(part => part is "bin" or "obj" or ".autonomy"))
+            {
+                continue;
+            }
+            var target = Path.Combine(_copy.Directory, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        return _copy.Directory;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [Fact]
+    public async Task ShopComesUpServesAnOrderAndGoesDown()
+    {
+        var folder = CopyExample("shop");
+        var port = FreePort();
+        var env = new Dictionary<string, string?> { ["SHOP_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        try
+        {
+            var up = await Repository.RunAutonomyAsync(folder, ["up", "-d"], env);
+            Assert.True(up.ExitCode == 0, up.ToString());
+
+            var ps = JsonDocument.Parse((await Repository.RunAutonomyAsync(folder, ["ps", "--format", "json"], env)).StandardOutput).RootElement;
+            Assert.Equal(["catalog", "orders", "storefront", "worker"], ps.EnumerateArray().Select(s => s.GetProperty("name").GetString()).Order());
+            Assert.Equal(2, ps.EnumerateArray().Single(s => s.GetProperty("name").GetString() == "catalog").GetProperty("replicas").GetArrayLength());
+
+            using var http = new HttpClient();
+            var orders = ps.EnumerateArray().Single(s => s.GetProperty("name").GetString() == "orders").GetProperty("port").GetInt32();
+            using (var created = await http.PostAsync($"http://127.0.0.1:{orders}/orders/tea", null))
+            {
+                Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
+            }
+            var page = await http.GetStringAsync($"http://127.0.0.1:{port}/");
+            Assert.Contains("Green tea", page);
+            Assert.Contains("1 orders so far", page);
+            await RunningProject.WaitUntilAsync(
+                () => Repository.RunAutonomyAsync(folder, ["logs", "worker"], env).Result.StandardOutput.Contains("confirmation sent for order 1", StringComparison.Ordinal),
+                "the worker confirms the order");
+        }
+        finally
+        {
+            var down = await Repository.RunAutonomyAsync(folder, ["down"], env);
+            Assert.True(down.ExitCode == 0, down.ToString());
+        }
+    }
+
+    [Fact]
+    public async Task CtrlCOfAForegroundUpStopsEveryService()
+    {
+        _copy.Write("compose.yaml", "name: foreground\nservices:\n  a:\n    command: sleep 300\n  b:\n    command: [\"sh\", \"-c\", \"trap '' TERM; sleep 300\"]\n    stop_grace_period: 1s\n");
+        var start = new ProcessStartInfo(Repository.Launcher, ["up"]) { WorkingDirectory = _copy.Directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        using var up = Process.Start(start)!;
+        var output = new System.Text.StringBuilder();
+        up.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        up.ErrorDataReceived += (_, _) => { };
+        up.BeginOutputReadLine();
+        up.BeginErrorReadLine();
+        await RunningProject.WaitUntilAsync(() => { lock (output) { return output.ToString().Contains("b: ready", StringComparison.Ordinal); } }, "up reports ready", TimeSpan.FromSeconds(60));
+        var pids = Directory.EnumerateFiles(Path.Combine(_copy.Directory, ".autonomy", "foreground", "run"))
+            .Select(f => JsonDocument.Parse(File.ReadAllText(f)).RootElement.GetProperty("pid").GetInt32()).ToList();
+        Assert.Equal(2, pids.Count);
+
+        Process.Start("kill", ["-INT", up.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+        await up.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(0, up.ExitCode);
+        Assert.All(pids, pid => Assert.False(RunningProject.ProcessExists(pid), $"pid {pid} survived Ctrl-C"));
+    }
+}
