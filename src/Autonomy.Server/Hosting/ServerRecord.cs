@@ -27,7 +27,8 @@ public sealed record ServerRecord(int Pid, int Port, long StartTime)
         try
         {
             var record = JsonSerializer.Deserialize<ServerRecord>(File.ReadAllText(PathIn(stateDirectory)), Json);
-            return record is not null && Runtime.Processes.ProcessGroups.ReadStartTime(record.Pid) == record.StartTime ? record : null;
+            return record is not null && Runtime.Processes.ProcessGroups.ReadStartTime(record.Pid) == record.StartTime
+                && Runtime.Processes.ProcessGroups.IsRunning(record.Pid) ? record : null;
         }
         catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
         {
@@ -44,8 +45,9 @@ public sealed record ServerRecord(int Pid, int Port, long StartTime)
             return File.ReadAllText(path).Trim();
         }
         Directory.CreateDirectory(stateDirectory);
+        var temporary = $"{path}.{Environment.ProcessId}.tmp";
         var token = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        using (var stream = new FileStream(path + ".tmp", new FileStreamOptions
+        using (var stream = new FileStream(temporary, new FileStreamOptions
         {
             Mode = FileMode.Create,
             Access = FileAccess.Write,
@@ -55,7 +57,15 @@ public sealed record ServerRecord(int Pid, int Port, long StartTime)
         {
             writer.Write(token);
         }
-        File.Move(path + ".tmp", path, overwrite: false);
+        try
+        {
+            File.Move(temporary, path, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Another process made it first: theirs is the token.
+            File.Delete(temporary);
+        }
         return File.ReadAllText(path).Trim();
     }
 }

@@ -27,7 +27,7 @@ internal static class DownCommand
                 {
                     var server = ServerRecord.ReadLive(context.StateDirectory)!;
                     using var response = await client.PostAsync("/v1/shutdown", null, ct);
-                    while (ServerRecord.ReadLive(context.StateDirectory) is not null || Directory.Exists($"/proc/{server.Pid}"))
+                    while (ServerRecord.ReadLive(context.StateDirectory) is not null || Server.Runtime.Processes.ProcessGroups.IsRunning(server.Pid))
                     {
                         await Task.Delay(50, ct);
                     }

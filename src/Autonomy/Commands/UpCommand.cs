@@ -161,8 +161,10 @@ internal static class UpCommand
                             return 1;
                         }
                     }
-                    catch (HttpRequestException)
+                    catch (Exception e) when (e is HttpRequestException or IOException or JsonException or KeyNotFoundException or InvalidOperationException
+                        || (e is TaskCanceledException && !ct.IsCancellationRequested))
                     {
+                        // The server is still starting, or already stopping after a failure: look again.
                     }
                 }
             }

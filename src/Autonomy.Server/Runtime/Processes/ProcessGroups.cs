@@ -53,6 +53,20 @@ internal static class ProcessGroups
         return false;
     }
 
+    /// <summary>Whether the process exists and is not a zombie waiting for its parent to reap it.</summary>
+    public static bool IsRunning(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)] != 'Z';
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or IndexOutOfRangeException)
+        {
+            return false;
+        }
+    }
+
     public static void SignalGroup(int pgid, int signal)
     {
         // kill(-1) would signal every process we may signal: never let a bad pgid get there.
