@@ -72,6 +72,24 @@ public sealed class ExamplesTests : IDisposable
     }
 
     [Fact]
+    public async Task HelloAnswersOnItsPort()
+    {
+        var folder = CopyExample("hello");
+        try
+        {
+            var up = await Repository.RunAutonomyAsync(folder, ["up", "-d"]);
+            Assert.True(up.ExitCode == 0, up.ToString());
+            var port = JsonDocument.Parse((await Repository.RunAutonomyAsync(folder, ["ps", "--format", "json"])).StandardOutput).RootElement[0].GetProperty("port").GetInt32();
+            using var http = new HttpClient();
+            Assert.Equal("Hello from hello-1\n", await http.GetStringAsync($"http://127.0.0.1:{port}/"));
+        }
+        finally
+        {
+            await Repository.RunAutonomyAsync(folder, ["down"]);
+        }
+    }
+
+    [Fact]
     public async Task CtrlCOfAForegroundUpStopsEveryService()
     {
         _copy.Write("compose.yaml", "name: foreground\nservices:\n  a:\n    command: sleep 300\n  b:\n    command: [\"sh\", \"-c\", \"trap '' TERM; sleep 300\"]\n    stop_grace_period: 1s\n");
