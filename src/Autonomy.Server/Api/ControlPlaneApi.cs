@@ -59,6 +59,36 @@ internal static class ControlPlaneApi
                 ? Problems.Of(400, "invalid-replicas", "Invalid replica count", "replicas must be a whole number from 0 to 1000")
                 : await Act(plane, name, () => plane.Supervisor.ScaleAsync(name, request.Replicas, ct)));
         app.MapGet("/v1/logs", Logs);
+        app.MapPost("/v1/reconcile", async (Compose.Loading.ComposeLoadOptions request, CancellationToken ct) =>
+        {
+            Compose.Model.ComposeProject project;
+            try
+            {
+                project = Compose.Loading.ComposeLoader.Load(request);
+            }
+            catch (Compose.Diagnostics.ComposeException e)
+            {
+                return Results.Problem(type: "urn:autonomy:problem:invalid-compose", title: "The compose files have errors", statusCode: 400,
+                    detail: string.Join("\n", e.Errors.Select(d => d.Format(request.WorkingDirectory))));
+            }
+            if (project.Name != plane.ProjectName)
+            {
+                return Problems.Of(409, "other-project", "Another project", $"this server runs '{plane.ProjectName}', not '{project.Name}'");
+            }
+            try
+            {
+                return Results.Json(await plane.Supervisor.ReconcileAsync(project, ct), Json);
+            }
+            catch (Runtime.Planning.ServicePlanException e)
+            {
+                return Problems.Of(400, "cannot-run", "Services cannot run natively", string.Join("\n", e.Problems));
+            }
+            catch (ServiceStartException e)
+            {
+                return Results.Problem(type: "urn:autonomy:problem:service-failed", title: "The service did not become ready", detail: e.Message, statusCode: 409,
+                    extensions: new Dictionary<string, object?> { ["logLines"] = e.LastLogLines });
+            }
+        });
         app.MapPost("/v1/shutdown", () =>
         {
             plane.RequestShutdown();

@@ -30,16 +30,44 @@ internal static class UpCommand
                 return 1;
             }
             DiagnosticPrinter.Print(context.Project.Warnings);
-            if (ServerRecord.ReadLive(context.StateDirectory) is { } running)
+            if (ServerRecord.ReadLive(context.StateDirectory) is not null)
             {
-                await System.Console.Out.WriteLineAsync($"the project '{context.Project.Name}' is already running (pid {running.Pid}); 'autonomy down' stops it");
-                return 0;
+                return await ReconcileAsync(context, parse, ct);
             }
             return parse.GetValue(detach)
                 ? await DetachAsync(context, parse.Tokens.Select(t => t.Value).Where(t => t is not ("-d" or "--detach")).ToList(), ct)
                 : await ForegroundAsync(context, parse.GetValue(services) ?? [], ct);
         });
         return command;
+    }
+
+    /// <summary><c>up</c> on a running project: the server reloads the files and changes only what changed.</summary>
+    private static async Task<int> ReconcileAsync(ProjectContext context, ParseResult parse, CancellationToken ct)
+    {
+        using var client = context.Client()!;
+        var request = ProjectOptions.LoadOptions(parse) with
+        {
+            WorkingDirectory = Directory.GetCurrentDirectory(),
+            Environment = Server.Compose.Loading.ComposeLoader.ProcessEnvironment(),
+        };
+        using var response = await client.PostAsJsonAsync("/v1/reconcile", request, ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            return await ProjectContext.FailAsync(response);
+        }
+        var result = await response.Content.ReadFromJsonAsync<ReconcileResult>(ct);
+        void Say(string what, IReadOnlyList<string> names)
+        {
+            if (names.Count > 0)
+            {
+                System.Console.Out.WriteLine($"{what}: {string.Join(", ", names)}");
+            }
+        }
+        Say("recreated", result!.Recreated);
+        Say("started", result.Started);
+        Say("stopped", result.Stopped);
+        Say("unchanged", result.Unchanged);
+        return 0;
     }
 
     private static async Task<int> ForegroundAsync(ProjectContext context, IReadOnlyCollection<string> services, CancellationToken ct)

@@ -139,4 +139,43 @@ public sealed class LifecycleCommandTests : IAsyncLifetime
         Assert.NotEqual(File.ReadAllText(Path.Combine(_project.Directory, ".autonomy", "tokens", "admin-token")).Trim(), lines[1]);
         Assert.StartsWith("svc_", lines[1]);
     }
+
+    [Fact]
+    public async Task UpOnARunningProjectChangesOnlyWhatChanged()
+    {
+        _project.Write("compose.yaml", "name: reconcile\nservices:\n  keep:\n    command: sleep 300\n  change:\n    command: sleep 300\n  drop:\n    command: sleep 300\n");
+        Assert.Equal(0, (await Run("up", "-d")).ExitCode);
+        static int Pid(JsonElement services, string name) =>
+            services.EnumerateArray().Single(s => s.GetProperty("name").GetString() == name).GetProperty("replicas")[0].GetProperty("pid").GetInt32();
+        var before = await PsAsync();
+
+        _project.Write("compose.yaml", "name: reconcile\nservices:\n  keep:\n    command: sleep 300\n  change:\n    command: sleep 301\n  add:\n    command: sleep 300\n");
+        var up = await Run("up", "-d");
+        Assert.True(up.ExitCode == 0, up.ToString());
+        Assert.Contains("recreated: change", up.StandardOutput);
+        Assert.Contains("started: add", up.StandardOutput);
+        Assert.Contains("stopped: drop", up.StandardOutput);
+        Assert.Contains("unchanged: keep", up.StandardOutput);
+
+        var after = await PsAsync();
+        Assert.Equal(["add", "change", "keep"], after.EnumerateArray().Select(s => s.GetProperty("name").GetString()).Order());
+        Assert.Equal(Pid(before, "keep"), Pid(after, "keep"));
+        Assert.NotEqual(Pid(before, "change"), Pid(after, "change"));
+        Assert.False(RunningProject.ProcessExists(Pid(before, "change")));
+        Assert.False(RunningProject.ProcessExists(Pid(before, "drop")));
+    }
+
+    [Fact]
+    public async Task UpOnARunningProjectWithABrokenFileChangesNothing()
+    {
+        _project.Write("compose.yaml", "name: broken\nservices:\n  keep:\n    command: sleep 300\n");
+        Assert.Equal(0, (await Run("up", "-d")).ExitCode);
+        var pid = (await PsAsync())[0].GetProperty("replicas")[0].GetProperty("pid").GetInt32();
+        _project.Write("compose.yaml", "name: broken\nservices:\n  keep:\n    command: sleep 300\n    deploy: {replicas: three}\n");
+        var up = await Run("up", "-d");
+        Assert.Equal(1, up.ExitCode);
+        Assert.Contains("replicas must be a whole number", up.StandardError);
+        _project.Write("compose.yaml", "name: broken\nservices:\n  keep:\n    command: sleep 300\n");
+        Assert.Equal(pid, (await PsAsync())[0].GetProperty("replicas")[0].GetProperty("pid").GetInt32());
+    }
 }

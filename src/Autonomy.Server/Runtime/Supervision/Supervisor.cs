@@ -12,7 +12,7 @@ namespace Autonomy.Server.Runtime.Supervision;
 /// </summary>
 public sealed class Supervisor : IAsyncDisposable
 {
-    private readonly ComposeProject _project;
+    private ComposeProject _project;
     private readonly Dictionary<string, ServiceRuntime> _services = new(StringComparer.Ordinal);
     private readonly List<string> _warnings = [];
     private IReadOnlyList<ServicePlan> _plans = [];
@@ -149,6 +149,50 @@ public sealed class Supervisor : IAsyncDisposable
         DependencyCondition.ServiceCompletedSuccessfully => "completed successfully",
         _ => "started",
     };
+
+    /// <summary>
+    /// Brings the running project in line with <paramref name="project"/> (the files as they are now):
+    /// services whose resolved spec changed are recreated, new ones started, removed ones stopped,
+    /// and nothing unchanged is touched. A service keeps its address across a recreate.
+    /// </summary>
+    public async Task<ReconcileResult> ReconcileAsync(ComposeProject project, CancellationToken ct = default)
+    {
+        var planner = new ServicePlanner(project, Options, Ports);
+        var plans = planner.PlanAll().ToList();
+        for (var i = 0; i < plans.Count; i++)
+        {
+            if (_services.TryGetValue(plans[i].Name, out var existing) && plans[i].Published.Count == 0)
+            {
+                plans[i] = plans[i] with { ServicePort = existing.Plan.ServicePort };
+            }
+        }
+        var byName = plans.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        var removed = _services.Keys.Where(n => !byName.ContainsKey(n)).ToList();
+        var changed = plans.Where(p => _services.TryGetValue(p.Name, out var s) && SpecOf(s.Plan) != SpecOf(p)).Select(p => p.Name).ToList();
+        var added = plans.Where(p => !_services.ContainsKey(p.Name)).Select(p => p.Name).ToList();
+
+        foreach (var name in removed.Concat(changed))
+        {
+            await _services[name].StopAsync();
+            _services.Remove(name);
+        }
+        _project = project;
+        _plans = plans;
+        PrepareVolumes();
+        var starting = changed.Concat(added).Select(n => new ServiceRuntime(this, byName[n])).ToList();
+        foreach (var runtime in starting)
+        {
+            _services[runtime.Name] = runtime;
+        }
+        await Task.WhenAll(starting.Select(s => StartServiceAsync(s, ct)));
+        NotifyChanged();
+        return new ReconcileResult(changed, added, removed, [.. plans.Select(p => p.Name).Except(changed).Except(added)]);
+    }
+
+    /// <summary>What decides whether a running service must be recreated: everything that shapes its processes.</summary>
+    private static string SpecOf(ServicePlan plan) => string.Join("\u0001",
+        plan.Service.Attributes.ToJsonString(), string.Join("\u0002", plan.Command), plan.Program, plan.WorkingDirectory,
+        string.Join("\u0002", plan.ImageEnvironment.Select(e => $"{e.Key}={e.Value}")), plan.Health?.ToString(), string.Join("\u0002", plan.Setup ?? []));
 
     /// <summary>Stops every service, dependents before what they depend on; each replica's whole process tree.</summary>
     public async Task DownAsync()
