@@ -7,7 +7,8 @@ from flask import Flask, jsonify
 app = Flask(__name__)
 
 settings = configparser.ConfigParser()
-settings.read(os.environ.get("FLASK_CONFIG", os.path.join(os.path.dirname(__file__), "flask.cfg")))
+# FLASK_CONFIG names the rendered config; beside the app is the file it is rendered from.
+settings.read([os.path.join(os.path.dirname(os.path.abspath(__file__)), "flask.cfg"), os.environ.get("FLASK_CONFIG", "")])
 
 
 @app.route("/")

@@ -72,6 +72,32 @@ public sealed class ExamplesTests : IDisposable
     }
 
     [Fact]
+    public async Task TheArticlesFlaskAppRuns()
+    {
+        // Debian's python3-flask (scripts/test installs it): run with the system's python3 first on PATH.
+        using (var check = Process.Start(new ProcessStartInfo("/usr/bin/python3", ["-c", "import flask"]) { RedirectStandardError = true })!)
+        {
+            await check.WaitForExitAsync();
+            Assert.True(check.ExitCode == 0, "Flask is missing: install Debian's python3-flask (scripts/test does)");
+        }
+        var folder = CopyExample("flask");
+        var port = FreePort();
+        var env = new Dictionary<string, string?> { ["WEB_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture), ["PATH"] = "/usr/bin:/bin" };
+        try
+        {
+            var up = await Repository.RunAutonomyAsync(folder, ["up", "-d"], env);
+            Assert.True(up.ExitCode == 0, up.ToString());
+            using var http = new HttpClient();
+            Assert.Contains("Hello from an autonomous service", await http.GetStringAsync($"http://127.0.0.1:{port}/"));
+            Assert.Contains("ok", await http.GetStringAsync($"http://127.0.0.1:{port}/health"));
+        }
+        finally
+        {
+            await Repository.RunAutonomyAsync(folder, ["down"], env);
+        }
+    }
+
+    [Fact]
     public async Task HelloAnswersOnItsPort()
     {
         var folder = CopyExample("hello");
