@@ -152,13 +152,18 @@ internal static class UpCommand
         start.Environment["AUTONOMY_SERVER_LOG"] = log;
         using var server = Process.Start(start)!;
 
+        return await new StartupView().RunAsync(view => WaitUntilReadyAsync(context, server, log, view, ct));
+    }
+
+    private static async Task<int> WaitUntilReadyAsync(ProjectContext context, Process server, string log, StartupView view, CancellationToken ct)
+    {
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(10);
         while (DateTime.UtcNow < deadline)
         {
             if (server.HasExited)
             {
-                await System.Console.Error.WriteLineAsync($"error: the server stopped while starting (exit code {server.ExitCode}); its output:");
-                await System.Console.Error.WriteLineAsync(string.Join("\n", File.ReadLines(log).TakeLast(30).Select(l => "  " + l)));
+                await view.SayAsync(error: true, text: $"error: the server stopped while starting (exit code {server.ExitCode}); its output:");
+                await view.SayAsync(error: true, text: string.Join("\n", File.ReadLines(log).TakeLast(30).Select(l => "  " + l)));
                 return 1;
             }
             if (context.Client(quiet: true) is { } client)
@@ -167,23 +172,25 @@ internal static class UpCommand
                 {
                     try
                     {
+                        view.Show(await client.GetFromJsonAsync<JsonElement>("/v1/services", ct));
                         using var status = JsonDocument.Parse(await client.GetStringAsync("/v1/status", ct));
                         var phase = status.RootElement.GetProperty("phase").GetString();
                         if (phase == "running")
                         {
                             var services = await client.GetFromJsonAsync<JsonElement>("/v1/services", ct);
+                            view.Show(services);
                             foreach (var s in services.EnumerateArray())
                             {
-                                await System.Console.Out.WriteLineAsync($"{s.GetProperty("name").GetString()}: {s.GetProperty("state").GetString()}, health {s.GetProperty("health").GetString()}, on http://127.0.0.1:{s.GetProperty("port").GetInt32()}");
+                                await view.SayAsync($"{s.GetProperty("name").GetString()}: {s.GetProperty("state").GetString()}, health {s.GetProperty("health").GetString()}, on http://127.0.0.1:{s.GetProperty("port").GetInt32()}");
                             }
                             return 0;
                         }
                         if (phase == "failed")
                         {
-                            await System.Console.Error.WriteLineAsync($"error: {status.RootElement.GetProperty("error").GetString()}");
+                            await view.SayAsync(error: true, text: $"error: {status.RootElement.GetProperty("error").GetString()}");
                             foreach (var line in status.RootElement.GetProperty("logLines").EnumerateArray())
                             {
-                                await System.Console.Error.WriteLineAsync($"  {line.GetString()}");
+                                await view.SayAsync(error: true, text: $"  {line.GetString()}");
                             }
                             await server.WaitForExitAsync(ct);
                             return 1;
@@ -198,7 +205,7 @@ internal static class UpCommand
             }
             await Task.Delay(100, ct);
         }
-        await System.Console.Error.WriteLineAsync($"error: the project did not become ready within 10 minutes; see {log}");
+        await view.SayAsync(error: true, text: $"error: the project did not become ready within 10 minutes; see {log}");
         return 1;
     }
 
