@@ -13,7 +13,7 @@ public sealed class ConvertCommandTests : IDisposable
     [Fact]
     public async Task PrintsTheFlaskExampleAsJsonInComposeConfigShapes()
     {
-        var result = await Repository.RunAutonomyAsync(Repository.Root, ["convert", "-f", "examples/flask/compose.yaml", "--format", "json"],
+        var result = await Repository.RunAutonomyAsync(Repository.Root, ["convert", "-f", "examples/flask/compose.yaml", "--profile", "backing", "--format", "json"],
             new Dictionary<string, string?> { ["WEB_PORT"] = "9000" });
         Assert.True(result.ExitCode == 0, result.ToString());
         var model = JsonNode.Parse(result.StandardOutput)!;
@@ -22,7 +22,7 @@ public sealed class ConvertCommandTests : IDisposable
         Assert.Equal(8080, (int)web["ports"]![0]!["target"]!);
         Assert.Equal("9000", (string)web["ports"]![0]!["published"]!);
         Assert.Equal("service_healthy", (string)web["depends_on"]!["db"]!["condition"]!);
-        Assert.True((bool)web["depends_on"]!["db"]!["required"]!);
+        Assert.False((bool)web["depends_on"]!["db"]!["required"]!);
         Assert.Equal(Path.Combine(Repository.Root, "examples/flask"), (string)web["build"]!["context"]!);
         Assert.Equal(["CMD", "curl", "-f", "http://localhost:8080/health"], web["healthcheck"]!["test"]!.AsArray().Select(n => (string)n!));
     }
