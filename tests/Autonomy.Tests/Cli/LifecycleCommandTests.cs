@@ -178,4 +178,52 @@ public sealed class LifecycleCommandTests : IAsyncLifetime
         _project.Write("compose.yaml", "name: broken\nservices:\n  keep:\n    command: sleep 300\n");
         Assert.Equal(pid, (await PsAsync())[0].GetProperty("replicas")[0].GetProperty("pid").GetInt32());
     }
+
+    [Fact]
+    public async Task AChangedServiceIsRolledOneReplicaAtATimeWithoutAGap()
+    {
+        _project.Write("app.py", TestApps.HttpApp);
+        string Compose(string level) => "name: rolling\nservices:\n" + TestApps.HttpService("web", $"    deploy: {{replicas: 2}}\n    environment: {{LEVEL: {level}}}\n");
+        _project.Write("compose.yaml", Compose("one"));
+        Assert.Equal(0, (await Run("up", "-d")).ExitCode);
+        var port = (await PsAsync())[0].GetProperty("port").GetInt32();
+
+        // Requests all through the change: a rolling replace leaves no moment without a ready replica.
+        using var cts = new CancellationTokenSource();
+        var failures = 0;
+        var load = Task.Run(async () =>
+        {
+            using var http = new HttpClient();
+            while (!cts.IsCancellationRequested)
+            {
+                try
+                {
+                    await http.GetStringAsync($"http://127.0.0.1:{port}/env/LEVEL");
+                }
+                catch (HttpRequestException)
+                {
+                    Interlocked.Increment(ref failures);
+                }
+                await Task.Delay(20);
+            }
+        });
+        _project.Write("compose.yaml", Compose("two"));
+        var up = await Run("up", "-d");
+        await cts.CancelAsync();
+        await load;
+        Assert.True(up.ExitCode == 0, up.ToString());
+        Assert.Contains("recreated: web", up.StandardOutput);
+        Assert.Equal(0, failures);
+        using var client = new HttpClient();
+        Assert.Equal("two", await client.GetStringAsync($"http://127.0.0.1:{port}/env/LEVEL"));
+    }
+
+    [Fact]
+    public async Task RunStartsAOneOffWithTheServicesEnvironment()
+    {
+        _project.Write("compose.yaml", "name: oneoff\nservices:\n  api:\n    command: sleep 300\n    environment: {MODE: migrate}\n");
+        var run = await Run("run", "api", "sh", "-c", "echo $MODE $AUTONOMY_SERVICE $AUTONOMY_INSTANCE; exit 4");
+        Assert.Equal(4, run.ExitCode);
+        Assert.Equal("migrate api api-run", run.StandardOutput.Trim());
+    }
 }

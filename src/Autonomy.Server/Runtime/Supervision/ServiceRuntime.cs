@@ -26,7 +26,19 @@ internal sealed class ServiceRuntime
 
     public Supervisor Supervisor { get; }
 
-    public ServicePlan Plan { get; }
+    /// <summary>How its replicas run; a reconcile may replace it, and replicas started after that use the new one.</summary>
+    public ServicePlan Plan { get; private set; }
+
+    /// <summary>
+    /// Moves the service to a changed plan without a gap: one replica at a time is replaced by one
+    /// on the new plan, each ready before the next; then the replica count is adjusted.
+    /// </summary>
+    public async Task RollToAsync(ServicePlan plan, CancellationToken ct)
+    {
+        Plan = plan;
+        await RestartAsync(ct);
+        await ScaleAsync(plan.Service.Replicas, ct);
+    }
 
     public string Name => Plan.Name;
 

@@ -171,7 +171,10 @@ public sealed class Supervisor : IAsyncDisposable
         var changed = plans.Where(p => _services.TryGetValue(p.Name, out var s) && SpecOf(s.Plan) != SpecOf(p)).Select(p => p.Name).ToList();
         var added = plans.Where(p => !_services.ContainsKey(p.Name)).Select(p => p.Name).ToList();
 
-        foreach (var name in removed.Concat(changed))
+        // A changed service whose ports stay the same is rolled one replica at a time; one whose
+        // ports change must let go of them first, so it is stopped and started anew.
+        var rolled = changed.Where(n => SamePorts(_services[n].Plan, byName[n])).ToList();
+        foreach (var name in removed.Concat(changed.Except(rolled)))
         {
             await _services[name].StopAsync();
             _services.Remove(name);
@@ -179,7 +182,11 @@ public sealed class Supervisor : IAsyncDisposable
         _project = project;
         _plans = plans;
         PrepareVolumes();
-        var starting = changed.Concat(added).Select(n => new ServiceRuntime(this, byName[n])).ToList();
+        foreach (var name in rolled)
+        {
+            await _services[name].RollToAsync(byName[name], ct);
+        }
+        var starting = changed.Except(rolled).Concat(added).Select(n => new ServiceRuntime(this, byName[n])).ToList();
         foreach (var runtime in starting)
         {
             _services[runtime.Name] = runtime;
@@ -188,6 +195,9 @@ public sealed class Supervisor : IAsyncDisposable
         NotifyChanged();
         return new ReconcileResult(changed, added, removed, [.. plans.Select(p => p.Name).Except(changed).Except(added)]);
     }
+
+    private static bool SamePorts(ServicePlan before, ServicePlan after) =>
+        before.ServicePort == after.ServicePort && before.Published.SequenceEqual(after.Published);
 
     /// <summary>What decides whether a running service must be recreated: everything that shapes its processes.</summary>
     private static string SpecOf(ServicePlan plan) => string.Join("\u0001",
