@@ -189,11 +189,14 @@ public sealed class LifecycleCommandTests : IAsyncLifetime
         var port = (await PsAsync())[0].GetProperty("port").GetInt32();
 
         // Requests all through the change: a rolling replace leaves no moment without a ready replica.
+        // Each on a new connection: the forwarder works on connections, so a kept-alive one stays with
+        // its replica until that stops (moving live connections is the gateway's work, at L7).
         using var cts = new CancellationTokenSource();
         var failures = 0;
         var load = Task.Run(async () =>
         {
             using var http = new HttpClient();
+            http.DefaultRequestHeaders.ConnectionClose = true;
             while (!cts.IsCancellationRequested)
             {
                 try

@@ -75,6 +75,11 @@ internal sealed class Replica
 
     public async Task StopAsync()
     {
+        // Out of the rotation first, so that no new connection is sent to a replica on its way out.
+        if (State == ReplicaState.Running)
+        {
+            SetState(ReplicaState.Stopping);
+        }
         await _stop.CancelAsync();
         if (_run is not null)
         {
