@@ -11,6 +11,19 @@ public sealed class CrashRecoveryTests : IDisposable
 
     public void Dispose() => _project.Dispose();
 
+    private readonly System.Text.StringBuilder _output = new();
+
+    private string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
     private Process StartUp()
     {
         var start = new ProcessStartInfo(Repository.Launcher, ["up"])
@@ -20,8 +33,15 @@ public sealed class CrashRecoveryTests : IDisposable
             RedirectStandardError = true,
         };
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        void Keep(string? line)
+        {
+            lock (_output)
+            {
+                _output.AppendLine(line);
+            }
+        }
+        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
@@ -53,10 +73,11 @@ public sealed class CrashRecoveryTests : IDisposable
             await RunningProject.WaitUntilAsync(() => File.Exists(RecordPath) && RecordedPid() != orphan, "the second run starts its own replica", TimeSpan.FromSeconds(60));
             Assert.False(RunningProject.ProcessExists(orphan), "the second run must stop what the first left behind");
             var replica = RecordedPid();
+            await RunningProject.WaitUntilAsync(() => Output.Contains("app: ready", StringComparison.Ordinal), "the second run is ready");
 
             Process.Start("kill", ["-INT", second.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
             await second.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-            Assert.Equal(0, second.ExitCode);
+            Assert.True(second.ExitCode == 0, $"exit code {second.ExitCode}; output:\n{Output}");
             Assert.False(RunningProject.ProcessExists(replica), "Ctrl-C must stop every replica");
             Assert.False(File.Exists(RecordPath));
         }
