@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 
 // The orders service: listens on PORT, checks each product with the catalog at CATALOG_URL.
 var builder = WebApplication.CreateSlimBuilder(args);
+builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning); // one line per request is noise in `autonomy logs`
 builder.WebHost.UseUrls($"http://127.0.0.1:{Environment.GetEnvironmentVariable("PORT") ?? "8080"}");
 builder.Services.AddHttpClient("catalog", c => c.BaseAddress = new Uri(Environment.GetEnvironmentVariable("CATALOG_URL") ?? "http://127.0.0.1:8081"));
 var app = builder.Build();

@@ -85,8 +85,7 @@ internal static class ControlPlaneApi
             }
             catch (ServiceStartException e)
             {
-                return Results.Problem(type: "urn:autonomy:problem:service-failed", title: "The service did not become ready", detail: e.Message, statusCode: 409,
-                    extensions: new Dictionary<string, object?> { ["logLines"] = e.LastLogLines });
+                return Problems.ServiceFailed(e);
             }
         });
         app.MapPost("/v1/shutdown", () =>
@@ -145,8 +144,7 @@ internal static class ControlPlaneApi
         }
         catch (ServiceStartException e)
         {
-            return Results.Problem(type: "urn:autonomy:problem:service-failed", title: "The service did not become ready", detail: e.Message, statusCode: 409,
-                extensions: new Dictionary<string, object?> { ["logLines"] = e.LastLogLines });
+            return Problems.ServiceFailed(e);
         }
     }
 

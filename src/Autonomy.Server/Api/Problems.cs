@@ -7,6 +7,11 @@ internal static class Problems
     public static IResult Of(int status, string type, string title, string detail) =>
         Results.Problem(type: $"urn:autonomy:problem:{type}", title: title, detail: detail, statusCode: status);
 
+    /// <summary>A service that did not become ready, with its last log lines for the CLI to show.</summary>
+    public static IResult ServiceFailed(Runtime.Supervision.ServiceStartException e) =>
+        Results.Problem(type: "urn:autonomy:problem:service-failed", title: "The service did not become ready", detail: e.Message, statusCode: 409,
+            extensions: new Dictionary<string, object?> { ["logLines"] = e.LastLogLines });
+
     public static IResult UnknownService(string name) =>
         Of(404, "unknown-service", "No such service", $"no service '{name}' runs in this project");
 }

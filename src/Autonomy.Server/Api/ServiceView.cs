@@ -9,9 +9,10 @@ public sealed record ServiceView(string Name, string State, string Health, int P
     public static ServiceView From(ServiceStatus s)
     {
         var replicas = s.Replicas.Select(ReplicaView.From).ToList();
-        var state = replicas.Count == 0 ? "stopped"
+        var state = replicas.Count == 0 ? s.Stage switch { ServiceStage.Waiting => "waiting", ServiceStage.SettingUp => "setting up", _ => "stopped" }
             : replicas.Any(r => r.State == "running") ? "running"
-            : replicas.Any(r => r.State is "restarting" or "waiting") ? "restarting"
+            : replicas.Any(r => r.State == "restarting") ? "restarting"
+            : replicas.Any(r => r.State == "waiting") ? "starting"
             : replicas[0].State;
         var health = s.Replicas.Count == 0 || s.Replicas.All(r => r.Health == HealthStatus.None) ? "none"
             : s.Replicas.Any(r => r.Health == HealthStatus.Unhealthy) ? "unhealthy"

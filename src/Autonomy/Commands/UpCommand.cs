@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Autonomy.Console;
+using Autonomy.Server.Api;
 using Autonomy.Server.Hosting;
 using Autonomy.Server.Runtime;
 using Autonomy.Server.Runtime.Planning;
@@ -73,23 +74,33 @@ internal static class UpCommand
     private static async Task<int> ForegroundAsync(ProjectContext context, IReadOnlyCollection<string> services, CancellationToken ct)
     {
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
+        void Stop(PosixSignalContext signal)
         {
-            c.Cancel = true;
-            stopping.Cancel();
-        });
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c =>
-        {
-            c.Cancel = true;
-            stopping.Cancel();
-        });
+            signal.Cancel = true;
+            try
+            {
+                stopping.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The handler runs on a thread of its own and may come after everything was stopped.
+            }
+        }
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
 
         await using var plane = new ControlPlane(context.Project, new SupervisorOptions { StateDirectory = context.StateDirectory });
-        var printer = Task.Run(() => PrintLogsAsync(plane.Supervisor, stopping.Token), CancellationToken.None);
+        var view = new StartupView();
+
+        // In a terminal the services' logs wait behind the live table until it is done; they are
+        // buffered meanwhile (the log hub keeps what a slow reader has not yet taken).
+        var tableDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var logsMayStart = StartupView.Interactive ? tableDone.Task : Task.CompletedTask;
+        var printer = Task.Run(() => PrintLogsAsync(plane.Supervisor, logsMayStart, stopping.Token), CancellationToken.None);
         try
         {
             await plane.ListenAsync(0, stopping.Token);
-            await plane.UpAsync(services, stopping.Token);
+            await view.RunAsync(v => ShowWhileStartingAsync(plane, services, v, stopping.Token));
             foreach (var warning in plane.Supervisor.Warnings)
             {
                 await System.Console.Error.WriteLineAsync($"warning: {warning}");
@@ -98,6 +109,7 @@ internal static class UpCommand
             {
                 await System.Console.Out.WriteLineAsync($"{service.Name}: ready on http://127.0.0.1:{service.Port} ({service.Replicas.Count} replica{(service.Replicas.Count == 1 ? "" : "s")})");
             }
+            tableDone.TrySetResult();
             await plane.ShutdownRequested.WaitAsync(stopping.Token);
             await System.Console.Out.WriteLineAsync("stopping…");
         }
@@ -121,6 +133,13 @@ internal static class UpCommand
         }
         finally
         {
+            if (!tableDone.Task.IsCompleted)
+            {
+                // Startup failed or was interrupted: the logs held behind the table are dropped, so
+                // that the error (with the failing service's last lines) is what the user reads last.
+                await stopping.CancelAsync();
+                tableDone.TrySetResult();
+            }
             await plane.Supervisor.DownAsync();
             await stopping.CancelAsync();
             await printer.ContinueWith(_ => { }, TaskScheduler.Default);
@@ -209,10 +228,31 @@ internal static class UpCommand
         return 1;
     }
 
-    private static async Task PrintLogsAsync(Supervisor supervisor, CancellationToken ct)
+    /// <summary>Brings the services up while the view shows each one's state as it changes.</summary>
+    private static async Task<int> ShowWhileStartingAsync(ControlPlane plane, IReadOnlyCollection<string> services, StartupView view, CancellationToken ct)
+    {
+        var up = plane.UpAsync(services, ct);
+        while (!up.IsCompleted)
+        {
+            view.Show(Snapshot(plane));
+            await Task.WhenAny(up, Task.Delay(100, CancellationToken.None));
+        }
+        view.Show(Snapshot(plane));
+        await up;
+        return 0;
+    }
+
+    private static JsonElement Snapshot(ControlPlane plane) =>
+        JsonSerializer.SerializeToElement(plane.Supervisor.Status().Select(ServiceView.From), JsonSerializerOptions.Web);
+
+    private static async Task PrintLogsAsync(Supervisor supervisor, Task mayStart, CancellationToken ct)
     {
         await foreach (var line in supervisor.FollowLogs(ct))
         {
+            if (!mayStart.IsCompleted)
+            {
+                await mayStart.WaitAsync(ct);
+            }
             await System.Console.Out.WriteLineAsync($"{line.Replica} | {line.Text}");
         }
     }

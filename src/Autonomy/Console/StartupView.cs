@@ -4,7 +4,7 @@ using Spectre.Console;
 namespace Autonomy.Console;
 
 /// <summary>
-/// What <c>up -d</c> shows while the services start: in a terminal a live table of each service's
+/// What <c>up</c> and <c>up -d</c> show while the services start: in a terminal a live table of each service's
 /// state and health; otherwise one plain line per change, for logs and scripts.
 /// </summary>
 internal sealed class StartupView

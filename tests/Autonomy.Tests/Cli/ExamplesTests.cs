@@ -4,7 +4,7 @@ using Autonomy.Tests.TestUtilities;
 
 namespace Autonomy.Tests.Cli;
 
-/// <summary>The examples run as the README says, and a foreground up stops everything on Ctrl-C.</summary>
+/// <summary>The examples run as the README says.</summary>
 public sealed class ExamplesTests : IDisposable
 {
     private readonly TempProject _copy = new();
@@ -113,27 +113,5 @@ public sealed class ExamplesTests : IDisposable
         {
             await Repository.RunAutonomyAsync(folder, ["down"]);
         }
-    }
-
-    [Fact]
-    public async Task CtrlCOfAForegroundUpStopsEveryService()
-    {
-        _copy.Write("compose.yaml", "name: foreground\nservices:\n  a:\n    command: sleep 300\n  b:\n    command: [\"sh\", \"-c\", \"trap '' TERM; sleep 300\"]\n    stop_grace_period: 1s\n");
-        var start = new ProcessStartInfo(Repository.Launcher, ["up"]) { WorkingDirectory = _copy.Directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        using var up = Process.Start(start)!;
-        var output = new System.Text.StringBuilder();
-        up.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        up.ErrorDataReceived += (_, _) => { };
-        up.BeginOutputReadLine();
-        up.BeginErrorReadLine();
-        await RunningProject.WaitUntilAsync(() => { lock (output) { return output.ToString().Contains("b: ready", StringComparison.Ordinal); } }, "up reports ready", TimeSpan.FromSeconds(60));
-        var pids = Directory.EnumerateFiles(Path.Combine(_copy.Directory, ".autonomy", "foreground", "run"))
-            .Select(f => JsonDocument.Parse(File.ReadAllText(f)).RootElement.GetProperty("pid").GetInt32()).ToList();
-        Assert.Equal(2, pids.Count);
-
-        Process.Start("kill", ["-INT", up.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
-        await up.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.Equal(0, up.ExitCode);
-        Assert.All(pids, pid => Assert.False(RunningProject.ProcessExists(pid), $"pid {pid} survived Ctrl-C"));
     }
 }

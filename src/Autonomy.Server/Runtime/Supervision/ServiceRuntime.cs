@@ -42,6 +42,9 @@ internal sealed class ServiceRuntime
 
     public string Name => Plan.Name;
 
+    /// <summary>Where the service is on its way up; <see cref="ServiceStage.Started"/> once its replicas were started.</summary>
+    public ServiceStage Stage { get; set; } = ServiceStage.Waiting;
+
     public IReadOnlyList<Replica> Replicas
     {
         get

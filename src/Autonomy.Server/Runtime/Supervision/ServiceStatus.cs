@@ -1,4 +1,20 @@
 namespace Autonomy.Server.Runtime.Supervision;
 
-/// <summary>A service as <c>ps</c> shows it: its stable port and its replicas.</summary>
-public sealed record ServiceStatus(string Name, int Port, IReadOnlyList<ReplicaStatus> Replicas);
+/// <summary>
+/// A service as <c>ps</c> shows it: its stable port and its replicas; while it has none yet, the
+/// stage it is in before they start.
+/// </summary>
+public sealed record ServiceStatus(string Name, int Port, IReadOnlyList<ReplicaStatus> Replicas, ServiceStage Stage = ServiceStage.Started);
+
+/// <summary>Where a service is on its way up.</summary>
+public enum ServiceStage
+{
+    /// <summary>Waiting for the services it depends on to meet their conditions.</summary>
+    Waiting,
+
+    /// <summary>Running its <c>x-autonomy.setup</c> command.</summary>
+    SettingUp,
+
+    /// <summary>Its replicas have been started (or it was scaled to zero after).</summary>
+    Started,
+}

@@ -109,8 +109,10 @@ public sealed class Supervisor : IAsyncDisposable
         await WaitForDependenciesAsync(service.Plan, failFast: true, ct);
         if (service.Plan.Setup is { } setup)
         {
+            service.Stage = ServiceStage.SettingUp;
             await new SetupRunner(this).RunAsync(service.Plan, setup, ct);
         }
+        service.Stage = ServiceStage.Started;
         await service.StartAsync(ct);
     }
 
@@ -220,7 +222,7 @@ public sealed class Supervisor : IAsyncDisposable
     public IAsyncEnumerable<LogLine> FollowLogs(CancellationToken ct) => Logs.Follow(null, ct);
 
     public IReadOnlyList<ServiceStatus> Status() =>
-        [.. _plans.Where(p => _services.ContainsKey(p.Name)).Select(p => _services[p.Name]).Select(s => new ServiceStatus(s.Name, s.Plan.ServicePort, [.. s.Replicas.Select(r => r.Status())]))];
+        [.. _plans.Where(p => _services.ContainsKey(p.Name)).Select(p => _services[p.Name]).Select(s => new ServiceStatus(s.Name, s.Plan.ServicePort, [.. s.Replicas.Select(r => r.Status())], s.Stage))];
 
     public async Task ScaleAsync(string service, int replicas, CancellationToken ct = default) => await Runtime(service).ScaleAsync(replicas, ct);
 

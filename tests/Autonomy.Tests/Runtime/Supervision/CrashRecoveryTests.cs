@@ -137,7 +137,8 @@ public sealed class CrashRecoveryTests : IDisposable
         try
         {
             var looping = Path.Combine(_project.Directory, ".autonomy", "recovery", "run", "looping-1.json");
-            await RunningProject.WaitUntilAsync(() => File.Exists(looping), "looping runs", TimeSpan.FromSeconds(60));
+            // A replica that exits while up is still starting fails the whole up, so the crash comes after.
+            await RunningProject.WaitUntilAsync(() => Output.Contains("looping: ready", StringComparison.Ordinal), "up reports ready", TimeSpan.FromSeconds(60));
             using (var record = JsonDocument.Parse(File.ReadAllText(looping)))
             {
                 Process.GetProcessById(record.RootElement.GetProperty("pid").GetInt32()).Kill();
