@@ -25,7 +25,13 @@ internal static class Cli
     {
         try
         {
-            return await Build().Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            // Without a verb, the overview of them (as docker compose does), not an error.
+            var parse = Build().Parse(args.Length == 0 ? ["--help"] : args);
+            if (parse.Errors.Count > 0)
+            {
+                return await UsageErrorAsync(parse);
+            }
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (Exception e) when (Environment.GetEnvironmentVariable("AUTONOMY_DEBUG") is null)
         {
@@ -33,5 +39,23 @@ internal static class Cli
             await System.Console.Error.WriteLineAsync($"autonomy: {e.Message}\n(this is a bug in autonomy; run again with AUTONOMY_DEBUG=1 for details and report it)");
             return 70;
         }
+    }
+
+    /// <summary>A mistyped verb, flag or value: what is wrong and where help is, not the whole help text.</summary>
+    private static async Task<int> UsageErrorAsync(ParseResult parse)
+    {
+        // "autonomy bogus" is one mistake, not also a missing verb.
+        var errors = parse.Errors.Count > 1 ? parse.Errors.Where(e => e.Message != "Required command was not provided.") : parse.Errors;
+        foreach (var error in errors)
+        {
+            await System.Console.Error.WriteLineAsync($"error: {error.Message}");
+        }
+        var path = new List<string>();
+        for (var symbol = parse.CommandResult; symbol is not null; symbol = symbol.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            path.Insert(0, symbol.Command is RootCommand ? "autonomy" : symbol.Command.Name);
+        }
+        await System.Console.Error.WriteLineAsync($"see '{string.Join(' ', path)} --help'");
+        return 2;
     }
 }

@@ -94,15 +94,31 @@ internal static class ControlPlaneApi
             return Results.Accepted();
         });
 
-        async Task Logs(HttpContext context, string? service, int? tail, bool? follow)
+        // ?service= may repeat (none means every service); ?tail= is a count or "all" (what the files still hold).
+        async Task Logs(HttpContext context, string[]? service, string? tail, bool? follow)
         {
-            if (service is not null && plane.Supervisor.Status().All(s => s.Name != service))
+            var wanted = service is { Length: > 0 } ? service.ToHashSet(StringComparer.Ordinal) : null;
+            if (wanted?.FirstOrDefault(name => plane.Supervisor.Status().All(s => s.Name != name)) is { } unknown)
             {
-                await Problems.UnknownService(service).ExecuteAsync(context);
+                await Problems.UnknownService(unknown).ExecuteAsync(context);
+                return;
+            }
+            var count = tail switch
+            {
+                null => 100,
+                "all" => int.MaxValue,
+                _ => int.TryParse(tail, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : -1,
+            };
+            if (count < 0)
+            {
+                await Problems.Of(400, "invalid-tail", "Invalid tail", $"tail is '{tail}'; give a whole number of lines (0 or more) or 'all'").ExecuteAsync(context);
                 return;
             }
             context.Response.ContentType = "application/x-ndjson";
-            foreach (var line in plane.Supervisor.TailLogs(service, tail ?? 100))
+            var earlier = wanted is null
+                ? plane.Supervisor.TailLogs(null, count)
+                : Runtime.Logs.TimeOrder.Last(wanted.SelectMany(name => plane.Supervisor.TailLogs(name, count)), count);
+            foreach (var line in earlier)
             {
                 await Write(line);
             }
@@ -113,7 +129,7 @@ internal static class ControlPlaneApi
                 {
                     await foreach (var line in plane.Supervisor.FollowLogs(context.RequestAborted))
                     {
-                        if (service is null || line.Service == service)
+                        if (wanted is null || wanted.Contains(line.Service))
                         {
                             await Write(line);
                             await context.Response.Body.FlushAsync(context.RequestAborted);

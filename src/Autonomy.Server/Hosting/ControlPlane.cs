@@ -58,7 +58,9 @@ public sealed class ControlPlane : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, port));
         builder.Services.AddProblemDetails();
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         _app = builder.Build();
+        ApiErrors.Use(_app);
         ControlPlaneApi.Map(_app, this, ServerRecord.AdminToken(StateDirectory));
         await _app.StartAsync(ct);
         Port = new Uri(_app.Urls.First()).Port;

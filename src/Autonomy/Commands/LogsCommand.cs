@@ -13,7 +13,15 @@ internal static class LogsCommand
     {
         var services = new Argument<string[]>("SERVICE") { Arity = ArgumentArity.ZeroOrMore, Description = "Only these services" };
         var follow = new Option<bool>("--follow") { Description = "Keep printing new lines" };
-        var tail = new Option<int>("--tail") { Description = "How many earlier lines to print", DefaultValueFactory = _ => 100 };
+        var tail = new Option<string>("--tail") { Description = "How many earlier lines to print: a number, or all (what the log files still hold)", DefaultValueFactory = _ => "all" };
+        tail.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string>();
+            if (value != "all" && !uint.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _))
+            {
+                result.AddError($"--tail is '{value}'; give a whole number of lines (0 or more) or 'all'");
+            }
+        });
         var command = new Command("logs", "Print the services' logs") { services, follow, tail };
         command.SetAction(async (parse, ct) =>
         {
@@ -27,7 +35,7 @@ internal static class LogsCommand
                 return 1;
             }
             var wanted = parse.GetValue(services) ?? [];
-            var query = $"/v1/logs?tail={parse.GetValue(tail)}&follow={(parse.GetValue(follow) ? "true" : "false")}" + (wanted.Length == 1 ? $"&service={Uri.EscapeDataString(wanted[0])}" : "");
+            var query = $"/v1/logs?tail={parse.GetValue(tail)}&follow={(parse.GetValue(follow) ? "true" : "false")}" + string.Concat(wanted.Select(w => $"&service={Uri.EscapeDataString(w)}"));
             using var response = await client.GetAsync(query, HttpCompletionOption.ResponseHeadersRead, ct);
             if (!response.IsSuccessStatusCode)
             {
@@ -41,11 +49,6 @@ internal static class LogsCommand
                 while (await reader.ReadLineAsync(ct) is { } line)
                 {
                     using var entry = JsonDocument.Parse(line);
-                    var service = entry.RootElement.GetProperty("service").GetString()!;
-                    if (wanted.Length > 1 && !wanted.Contains(service))
-                    {
-                        continue;
-                    }
                     var replica = entry.RootElement.GetProperty("replica").GetString()!;
                     var text = entry.RootElement.GetProperty("text").GetString();
                     var prefix = colour ? $"{colours.GetValueOrDefault(replica) ?? (colours[replica] = Colours[colours.Count % Colours.Length])}{replica} |\u001b[0m" : $"{replica} |";

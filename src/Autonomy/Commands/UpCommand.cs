@@ -169,20 +169,41 @@ internal static class UpCommand
             start.ArgumentList.Add(a);
         }
         start.Environment["AUTONOMY_SERVER_LOG"] = log;
+        var logStart = File.Exists(log) ? new FileInfo(log).Length : 0;
         using var server = Process.Start(start)!;
 
-        return await new StartupView().RunAsync(view => WaitUntilReadyAsync(context, server, log, view, ct));
+        return await new StartupView().RunAsync(view => WaitUntilReadyAsync(context, server, new ServerLog(log, logStart), view, ct));
     }
 
-    private static async Task<int> WaitUntilReadyAsync(ProjectContext context, Process server, string log, StartupView view, CancellationToken ct)
+    /// <summary>The part of server.log this run wrote (the file keeps earlier runs too).</summary>
+    private sealed record ServerLog(string Path, long Start)
+    {
+        public IReadOnlyList<string> Lines()
+        {
+            using var stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            stream.Seek(Math.Min(Start, stream.Length), SeekOrigin.Begin);
+            using var reader = new StreamReader(stream);
+            return reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        }
+    }
+
+    private static async Task<int> WaitUntilReadyAsync(ProjectContext context, Process server, ServerLog log, StartupView view, CancellationToken ct)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(10);
         while (DateTime.UtcNow < deadline)
         {
             if (server.HasExited)
             {
+                // A server that said why it stopped ("error: ...") is quoted as it is; anything else, with the context.
+                var lines = log.Lines();
+                var said = lines.SkipWhile(l => !l.StartsWith("error:", StringComparison.Ordinal)).ToList();
+                if (said.Count > 0)
+                {
+                    await view.SayAsync(error: true, text: string.Join("\n", said.TakeLast(30)));
+                    return 1;
+                }
                 await view.SayAsync(error: true, text: $"error: the server stopped while starting (exit code {server.ExitCode}); its output:");
-                await view.SayAsync(error: true, text: string.Join("\n", File.ReadLines(log).TakeLast(30).Select(l => "  " + l)));
+                await view.SayAsync(error: true, text: string.Join("\n", lines.TakeLast(30).Select(l => "  " + l)));
                 return 1;
             }
             if (context.Client(quiet: true) is { } client)
@@ -224,7 +245,7 @@ internal static class UpCommand
             }
             await Task.Delay(100, ct);
         }
-        await view.SayAsync(error: true, text: $"error: the project did not become ready within 10 minutes; see {log}");
+        await view.SayAsync(error: true, text: $"error: the project did not become ready within 10 minutes; see {log.Path}");
         return 1;
     }
 

@@ -39,15 +39,7 @@ public sealed record ComposeDiagnostic
     /// <summary><c>file:line:col: error: message</c>, then the hint on its own line, with the file relative to <paramref name="baseDirectory"/>.</summary>
     public string Format(string? baseDirectory = null)
     {
-        var file = File;
-        if (baseDirectory is not null && file.Length > 0 && System.IO.Path.IsPathRooted(file))
-        {
-            var relative = System.IO.Path.GetRelativePath(baseDirectory, file);
-            if (!relative.StartsWith("..", StringComparison.Ordinal))
-            {
-                file = relative;
-            }
-        }
+        var file = SourceLocation.Relative(File, baseDirectory);
         var where = file.Length == 0 ? "" : Line > 0 ? $"{file}:{Line}:{Column}: " : $"{file}: ";
         var text = $"{where}{Severity}: {Message}";
         return Hint is null ? text : $"{text}\n  hint: {Hint}";

@@ -46,6 +46,8 @@ internal static class ModelBuilder
         CommandText = (s["command"] as SequenceNode)?.ShellText,
         Entrypoint = Words(s["entrypoint"]),
         EntrypointText = (s["entrypoint"] as SequenceNode)?.ShellText,
+        CommandWrittenAt = WrittenAt(s["command"]),
+        EntrypointWrittenAt = WrittenAt(s["entrypoint"]),
         WorkingDir = Text(s["working_dir"]),
         Environment = Pairs(s["environment"]),
         Ports = Items(s["ports"]).Select(p => new PortMapping((int)Number(p["target"]), Text(p["published"]), Text(p["host_ip"]), Text(p["protocol"]) ?? "tcp", Text(p["mode"]) ?? "ingress")).ToList(),
@@ -147,4 +149,7 @@ internal static class ModelBuilder
 
     private static Dictionary<string, string?> Pairs(YamlNode? node) =>
         (node as MappingNode)?.Entries.ToDictionary(e => e.Key.Value!, e => (e.Value as ScalarNode)?.Value, StringComparer.Ordinal) ?? new Dictionary<string, string?>(StringComparer.Ordinal);
+
+    // Relative to where autonomy runs (as its diagnostics are), so that messages stay short.
+    private static string? WrittenAt(YamlNode? node) => node is { Location.IsKnown: true } ? node.Location.ToString(Environment.CurrentDirectory) : null;
 }

@@ -25,6 +25,12 @@ public sealed record ServiceDefinition
     /// <summary>The entrypoint as written when it was one text; null for the list form.</summary>
     public string? EntrypointText { get; init; }
 
+    /// <summary>Where the command was written (file:line:column), for messages about it; null when it was not.</summary>
+    public string? CommandWrittenAt { get; init; }
+
+    /// <summary>Where the entrypoint was written (file:line:column); null when it was not.</summary>
+    public string? EntrypointWrittenAt { get; init; }
+
     public string? WorkingDir { get; init; }
 
     /// <summary>env_file values, then environment; a null value is a name with no value anywhere.</summary>

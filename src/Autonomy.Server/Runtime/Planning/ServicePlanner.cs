@@ -71,7 +71,12 @@ internal sealed partial class ServicePlanner(ComposeProject project, SupervisorO
                 "add 'command:' to the service, or a CMD line to the Dockerfile");
             return null;
         }
-        source = source.StartsWith("compose", StringComparison.Ordinal) ? $"the service's {source["compose ".Length..]} in the compose file" : source;
+        if (source.StartsWith("compose", StringComparison.Ordinal))
+        {
+            var field = source["compose ".Length..];
+            var at = field == "entrypoint" ? service.EntrypointWrittenAt : service.CommandWrittenAt;
+            source = at is null ? $"the service's {field} in the compose file" : $"the service's {field} at {at}";
+        }
 
         var workingDirectory = WorkingDirectory(service, baseDirectory, imageWorkDir);
         if (workingDirectory is null)
