@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Autonomy.Server.Hosting;
 using Autonomy.Server.Runtime.Supervision;
@@ -15,36 +13,7 @@ internal static class ControlPlaneApi
 
     public static void Map(WebApplication app, ControlPlane plane, string adminToken)
     {
-        var expected = Encoding.UTF8.GetBytes("Bearer " + adminToken);
-        app.Use(async (context, next) =>
-        {
-            if (context.Request.Path == "/healthz")
-            {
-                await next(context);
-                return;
-            }
-            var header = context.Request.Headers.Authorization.ToString();
-            var given = Encoding.UTF8.GetBytes(header);
-            if (!CryptographicOperations.FixedTimeEquals(given, expected))
-            {
-                // A replica's token reads its own service, nothing else.
-                if (header.StartsWith("Bearer ", StringComparison.Ordinal) && plane.Tokens.ServiceOf(header["Bearer ".Length..]) is { } own)
-                {
-                    if (context.Request.Method == "GET" && context.Request.Path.Equals($"/v1/services/{own}", StringComparison.Ordinal))
-                    {
-                        await next(context);
-                        return;
-                    }
-                    await Problems.Of(403, "forbidden", "Not allowed for this token", $"a replica token of '{own}' may only read GET /v1/services/{own}")
-                        .ExecuteAsync(context);
-                    return;
-                }
-                await Problems.Of(401, "unauthorized", "A token is required", "send 'Authorization: Bearer <token>'; the admin token is in the project's state folder (admin-token)")
-                    .ExecuteAsync(context);
-                return;
-            }
-            await next(context);
-        });
+        TokenAuthorization.Use(app, plane.Tokens, adminToken);
 
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/v1/status", () => Results.Json(new { project = plane.ProjectName, phase = plane.Phase, error = plane.Failure, logLines = plane.FailureLines }, Json));
@@ -77,6 +46,7 @@ internal static class ControlPlaneApi
             }
             try
             {
+                await plane.Config.EnsureNamespacesAsync(project.Services.Select(s => s.Name), ct);
                 return Results.Json(await plane.Supervisor.ReconcileAsync(project, ct), Json);
             }
             catch (Runtime.Planning.ServicePlanException e)

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Autonomy.Server.Api;
 using Autonomy.Server.Compose.Model;
+using Autonomy.Server.Config;
 using Autonomy.Server.Runtime;
 using Autonomy.Server.Runtime.Planning;
 using Autonomy.Server.Runtime.Processes;
@@ -30,6 +31,11 @@ public sealed class ControlPlane : IAsyncDisposable
     }
 
     internal ReplicaTokens Tokens { get; }
+
+    /// <summary>The project's config center; open once <see cref="ListenAsync"/> has run.</summary>
+    public ConfigCenter Config => _config ?? throw new InvalidOperationException("the control plane is not listening yet");
+
+    private ConfigCenter? _config;
 
     public string ProjectName { get; }
 
@@ -61,7 +67,10 @@ public sealed class ControlPlane : IAsyncDisposable
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         _app = builder.Build();
         ApiErrors.Use(_app);
+        _config = ConfigCenter.Open(StateDirectory);
+        await _config.EnsureNamespacesAsync(Supervisor.Project.Services.Select(s => s.Name), ct);
         ControlPlaneApi.Map(_app, this, ServerRecord.AdminToken(StateDirectory));
+        ConfigApi.Map(_app, _config);
         await _app.StartAsync(ct);
         Port = new Uri(_app.Urls.First()).Port;
         new ServerRecord(Environment.ProcessId, Port, ProcessGroups.ReadStartTime(Environment.ProcessId) ?? 0).Write(StateDirectory);
@@ -102,6 +111,10 @@ public sealed class ControlPlane : IAsyncDisposable
         {
             await _app.StopAsync();
             await _app.DisposeAsync();
+        }
+        if (_config is not null)
+        {
+            await _config.DisposeAsync();
         }
     }
 }

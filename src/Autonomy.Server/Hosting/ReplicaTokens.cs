@@ -37,7 +37,10 @@ internal sealed class ReplicaTokens(Func<int> port) : IReplicaCredentials
     }
 
     /// <summary>The service a token belongs to, or null.</summary>
-    public string? ServiceOf(string token) => _byHash.TryGetValue(Hash(token), out var owner) ? owner.Service : null;
+    public string? ServiceOf(string token) => OwnerOf(token)?.Service;
+
+    /// <summary>The service and replica a token was issued to, or null.</summary>
+    public (string Service, string Replica)? OwnerOf(string token) => _byHash.TryGetValue(Hash(token), out var owner) ? owner : null;
 
     private static string Hash(string token) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 }

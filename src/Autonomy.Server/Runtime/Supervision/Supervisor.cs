@@ -18,6 +18,9 @@ public sealed class Supervisor : IAsyncDisposable
     private IReadOnlyList<ServicePlan> _plans = [];
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>The project as last loaded (a reconcile replaces it).</summary>
+    public ComposeProject Project => _project;
+
     public Supervisor(ComposeProject project, SupervisorOptions options)
     {
         _project = project;

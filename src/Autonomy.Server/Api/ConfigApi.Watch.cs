@@ -1,0 +1,64 @@
+using System.Text.Json;
+using Autonomy.Server.Store;
+using Microsoft.AspNetCore.Http;
+
+namespace Autonomy.Server.Api;
+
+internal static partial class ConfigApi
+{
+    // Keeps proxies and idle timeouts from closing a quiet stream.
+    private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Server-Sent Events: an event per changed key. The <c>id</c> (a revision) is sent with the last
+    /// key of each revision only, so that a client that reconnects with <c>Last-Event-ID</c> gets any
+    /// revision it saw only part of again, whole, and misses nothing.
+    /// </summary>
+    private static async Task WatchAsync(IConfigStore store, string ns, long? after, HttpContext context)
+    {
+        var ct = context.RequestAborted;
+        var from = after ?? (long.TryParse(context.Request.Headers["Last-Event-ID"].ToString(), out var resumed) ? resumed : store.Namespace(ns)!.Revision);
+        var response = context.Response;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+
+        await using var changes = store.WatchAsync(ns, from, ct).GetAsyncEnumerator(ct);
+        try
+        {
+            var next = changes.MoveNextAsync().AsTask();
+            // The comment says the watch is registered: from here on the client misses nothing.
+            await response.WriteAsync(": ok\n\n", ct);
+            await response.Body.FlushAsync(ct);
+            var tick = Task.Delay(KeepAlive, ct);
+            while (true)
+            {
+                if (await Task.WhenAny(next, tick) == tick)
+                {
+                    await tick;
+                    await response.WriteAsync(": keep-alive\n\n", ct);
+                    await response.Body.FlushAsync(ct);
+                    tick = Task.Delay(KeepAlive, ct);
+                    continue;
+                }
+                if (!await next)
+                {
+                    return;
+                }
+                var revision = changes.Current;
+                for (var i = 0; i < revision.Count; i++)
+                {
+                    var data = JsonSerializer.Serialize(ChangeView.From(revision[i]), Json);
+                    var id = i == revision.Count - 1 ? $"id: {revision[i].Revision}\n" : "";
+                    await response.WriteAsync($"{id}event: change\ndata: {data}\n\n", ct);
+                }
+                await response.Body.FlushAsync(ct);
+                next = changes.MoveNextAsync().AsTask();
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The client went away.
+        }
+    }
+}

@@ -1,0 +1,251 @@
+using System.Text;
+using System.Text.Json;
+using Autonomy.Server.Compose.Loading;
+using Autonomy.Server.Config;
+using Autonomy.Server.Store;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Autonomy.Server.Api;
+
+/// <summary>
+/// The config center's HTTP API under <c>/v1/config</c>: namespaces, keys (raw values, their content
+/// type from the request's), transactions with compare-and-set, history, rollback, diffs, blocking
+/// reads (<c>?index=&amp;wait=</c>) and Server-Sent Events that resume from <c>Last-Event-ID</c>.
+/// </summary>
+internal static partial class ConfigApi
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The longest a blocking read may wait, as Consul caps its own.</summary>
+    private static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(10);
+
+    public static void Map(WebApplication app, ConfigCenter center)
+    {
+        var store = center.Store;
+        var config = app.MapGroup("/v1/config");
+
+        config.MapGet("", () => Results.Json(store.Namespaces().Select(n => new { name = n.Name, revision = n.Revision, keys = n.Keys }), Json));
+
+        config.MapPut("/{ns}", async (string ns, HttpContext context, CancellationToken ct) =>
+        {
+            if (ConfigNames.CheckNamespace(ns) is { } problem)
+            {
+                return Problems.Of(400, "invalid-namespace", "Invalid namespace name", problem);
+            }
+            var existed = store.Namespace(ns) is not null;
+            var revision = await store.CreateNamespaceAsync(ns, TokenAuthorization.CallerOf(context).Author, ct);
+            return Results.Json(new { name = ns, revision }, Json, statusCode: existed ? 200 : 201);
+        });
+
+        config.MapGet("/{ns}", async (string ns, string? prefix, long? index, string? wait, HttpContext context, CancellationToken ct) =>
+        {
+            if (Known(store, ns) is { } unknown)
+            {
+                return unknown;
+            }
+            if (index is { } after)
+            {
+                if (ParseWait(wait) is not { } timeout)
+                {
+                    return Problems.Of(400, "invalid-wait", "Invalid wait", $"wait is '{wait}'; give a duration such as 30s or 500ms, at most 10m");
+                }
+                await store.WaitAsync(ns, after, timeout, ct);
+            }
+            var info = store.Namespace(ns)!;
+            context.Response.Headers["X-Autonomy-Index"] = info.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Results.Json(new { @namespace = ns, revision = info.Revision, entries = store.List(ns, prefix).Select(EntryView.From) }, Json);
+        });
+
+        config.MapGet("/{ns}/keys/{*key}", (string ns, string key) =>
+            Known(store, ns) ?? (store.Get(ns, key) is { } entry
+                ? Results.Json(EntryView.From(entry), Json)
+                : Problems.Of(404, "unknown-key", "No such key", $"namespace '{ns}' has no key '{key}'")));
+
+        config.MapPut("/{ns}/keys/{*key}", async (string ns, string key, long? cas, HttpContext context, CancellationToken ct) =>
+        {
+            if ((Known(store, ns) ?? CheckKey(key)) is { } problem)
+            {
+                return problem;
+            }
+            if (await ReadValueAsync(context.Request, ct) is not { } value)
+            {
+                return Problems.Of(413, "value-too-large", "The value is too large", $"a value may be at most {ConfigNames.MaxValueBytes} bytes");
+            }
+            var transaction = new StoreTransaction(ns, [StoreOperation.Put(key, value, ContentTypeOf(context.Request))], TokenAuthorization.CallerOf(context).Author)
+            {
+                Compares = cas is { } expected ? [new StoreCompare(key, expected)] : [],
+            };
+            return Committed(await store.CommitAsync(transaction, ct));
+        });
+
+        config.MapDelete("/{ns}/keys/{*key}", async (string ns, string key, long? cas, HttpContext context, CancellationToken ct) =>
+        {
+            if (Known(store, ns) is { } unknown)
+            {
+                return unknown;
+            }
+            var transaction = new StoreTransaction(ns, [StoreOperation.Delete(key)], TokenAuthorization.CallerOf(context).Author)
+            {
+                Compares = cas is { } expected ? [new StoreCompare(key, expected)] : [],
+            };
+            return Committed(await store.CommitAsync(transaction, ct));
+        });
+
+        config.MapPost("/{ns}/txn", async (string ns, TransactionRequest request, HttpContext context, CancellationToken ct) =>
+        {
+            if (Known(store, ns) is { } unknown)
+            {
+                return unknown;
+            }
+            var operations = new List<StoreOperation>();
+            for (var i = 0; i < (request.Operations?.Count ?? 0); i++)
+            {
+                var op = request.Operations![i];
+                if (CheckKey(op.Key ?? "") is { } bad)
+                {
+                    return bad;
+                }
+                switch (op.Op)
+                {
+                    case "set" when op.Value is not null:
+                        operations.Add(StoreOperation.Put(op.Key!, op.Value, op.ContentType ?? StoreOperation.PlainText));
+                        break;
+                    case "delete":
+                        operations.Add(StoreOperation.Delete(op.Key!));
+                        break;
+                    default:
+                        return Problems.Of(400, "invalid-body", "The request body is not valid",
+                            $"operations[{i}]: op must be \"set\" (with a value) or \"delete\"");
+                }
+            }
+            var compares = (request.Compares ?? []).Select(c => new StoreCompare(c.Key, c.Revision)).ToList();
+            return Committed(await store.CommitAsync(new StoreTransaction(ns, operations, TokenAuthorization.CallerOf(context).Author) { Compares = compares }, ct));
+        });
+
+        config.MapGet("/{ns}/history", (string ns, string? key, int? limit) =>
+        {
+            if (Known(store, ns) is { } unknown)
+            {
+                return unknown;
+            }
+            var count = Math.Clamp(limit ?? 100, 1, 10_000);
+            var changes = key is null
+                ? store.NamespaceHistory(ns, count).Select(ChangeView.From)
+                : store.History(ns, key, count).Select(v => new ChangeView(v.Key, v.Revision, v.Value, v.Deleted, v.ContentType, v.Time, v.Author));
+            return Results.Json(changes, Json);
+        });
+
+        config.MapPost("/{ns}/rollback", async (string ns, RollbackRequest request, HttpContext context, CancellationToken ct) =>
+        {
+            if (Known(store, ns) is { } unknown)
+            {
+                return unknown;
+            }
+            if (request.Revision is not { } revision || revision < 0 || revision > store.Revision)
+            {
+                return Problems.Of(400, "invalid-revision", "Invalid revision", $"revision must be a revision of this store, from 0 to {store.Revision}");
+            }
+            var author = TokenAuthorization.CallerOf(context).Author;
+            return await Compacted(async () => Committed(request.Key is { } key
+                ? await center.RollbackKeyAsync(ns, key, revision, author, ct)
+                : await center.RollbackNamespaceAsync(ns, revision, author, ct)));
+        });
+
+        config.MapGet("/{ns}/diff", async (string ns, long? from, long? to) =>
+        {
+            if (Known(store, ns) is { } unknown)
+            {
+                return unknown;
+            }
+            if (from is not { } start)
+            {
+                return Problems.Of(400, "invalid-revision", "Invalid revision", "give from=REVISION (and to=REVISION, the current one if left out)");
+            }
+            return await Compacted(() => Task.FromResult(Results.Json(center.Diff(ns, start, to ?? store.Revision)
+                .Select(d => new { key = d.Key, before = d.Before, after = d.After }), Json)));
+        });
+
+        config.MapGet("/{ns}/watch", (string ns, long? after, HttpContext context) => Known(store, ns) is { } unknown
+            ? unknown.ExecuteAsync(context)
+            : WatchAsync(store, ns, after, context));
+    }
+
+    private static IResult? Known(IConfigStore store, string ns) =>
+        store.Namespace(ns) is null ? Problems.Of(404, "unknown-namespace", "No such namespace", $"there is no config namespace '{ns}'; create it with PUT /v1/config/{ns}") : null;
+
+    private static IResult? CheckKey(string key) =>
+        ConfigNames.CheckKey(key) is { } problem ? Problems.Of(400, "invalid-key", "Invalid key", problem) : null;
+
+    private static IResult Committed(CommitResult result) => result.Succeeded
+        ? Results.Json(new { revision = result.Revision, changed = result.Changed }, Json)
+        : Results.Problem(type: "urn:autonomy:problem:compare-failed", title: "The compare did not hold", statusCode: 409,
+            detail: result.FailedCompare!.Key is { } key
+                ? $"key '{key}' is at revision {result.FoundRevision}, not {result.FailedCompare.Revision}; read it again and retry"
+                : $"the namespace is at revision {result.FoundRevision}, not {result.FailedCompare.Revision}; read it again and retry",
+            extensions: new Dictionary<string, object?> { ["revision"] = result.FoundRevision });
+
+    private static async Task<IResult> Compacted(Func<Task<IResult>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (RevisionCompactedException e)
+        {
+            return Problems.Of(410, "revision-compacted", "That history was pruned", e.Message);
+        }
+    }
+
+    private static TimeSpan? ParseWait(string? wait)
+    {
+        if (wait is null)
+        {
+            return TimeSpan.FromMinutes(5);
+        }
+        return GoDuration.TryParse(wait, out var value) && value >= TimeSpan.Zero && value <= MaxWait ? value : null;
+    }
+
+    private static string ContentTypeOf(HttpRequest request)
+    {
+        var type = request.ContentType?.Split(';')[0].Trim();
+        // curl -d sends form encoding; a value is not a form.
+        return type is null or "" or "application/x-www-form-urlencoded" or "application/octet-stream" ? StoreOperation.PlainText : type;
+    }
+
+    /// <summary>The request body as UTF-8 text, or null when it is larger than a value may be.</summary>
+    private static async Task<string?> ReadValueAsync(HttpRequest request, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > ConfigNames.MaxValueBytes)
+            {
+                return null;
+            }
+        }
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    internal sealed record TransactionRequest(List<OperationRequest>? Operations, List<CompareRequest>? Compares);
+
+    internal sealed record OperationRequest(string? Op, string? Key, string? Value, string? ContentType);
+
+    internal sealed record CompareRequest(string? Key, long Revision);
+
+    internal sealed record RollbackRequest(long? Revision, string? Key);
+
+    internal sealed record EntryView(string Key, string Value, string ContentType, long Revision, long CreateRevision, long Version)
+    {
+        public static EntryView From(StoredEntry e) => new(e.Key, e.Value, e.ContentType, e.Revision, e.CreateRevision, e.Version);
+    }
+
+    internal sealed record ChangeView(string Key, long Revision, string? Value, bool Deleted, string ContentType, DateTimeOffset Time, string Author)
+    {
+        public static ChangeView From(ChangeEvent c) => new(c.Key, c.Revision, c.Value, c.Deleted, c.ContentType, c.Time, c.Author);
+    }
+}
