@@ -18,6 +18,7 @@ internal static class Cli
         root.Subcommands.Add(RestartCommand.Create());
         root.Subcommands.Add(ScaleCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(Commands.Config.ConfigCommand.Create());
         return root;
     }
 

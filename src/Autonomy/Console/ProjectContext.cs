@@ -52,6 +52,19 @@ internal sealed class ProjectContext
         return client;
     }
 
+    /// <summary>Loads the project and runs <paramref name="call"/> with a client of its running server; 1 when either is missing.</summary>
+    public static async Task<int> WithServerAsync(ParseResult parse, Func<HttpClient, Task<int>> call)
+    {
+        if (Load(parse) is not { } context || context.Client() is not { } client)
+        {
+            return 1;
+        }
+        using (client)
+        {
+            return await call(client);
+        }
+    }
+
     /// <summary>Prints a problem+json answer as one clear line and returns the exit code for it.</summary>
     public static async Task<int> FailAsync(HttpResponseMessage response)
     {
