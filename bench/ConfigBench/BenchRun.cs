@@ -8,6 +8,10 @@ namespace Autonomy.Bench.Config;
 /// measurement so that both see the machine in the same state, and reports the medians.</summary>
 internal sealed class BenchRun(BenchOptions options, IReadOnlyList<IConfigTarget> targets)
 {
+    private const string Connections =
+        "every client and every watcher has a connection of its own: Autonomy an HTTP/1.1 connection (one SSE stream per watcher), " +
+        "etcd a gRPC channel, i.e. an HTTP/2 connection (one Watch stream per watcher)";
+
     private readonly List<Dictionary<string, Dictionary<string, double>>> _runs = [];
 
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -18,6 +22,7 @@ internal sealed class BenchRun(BenchOptions options, IReadOnlyList<IConfigTarget
             await target.PrepareAsync(cancellationToken);
         }
         Console.WriteLine(Placement());
+        Console.WriteLine(Connections);
         for (var run = 1; run <= options.Runs; run++)
         {
             var results = new Dictionary<string, Dictionary<string, double>>();
@@ -150,7 +155,7 @@ internal sealed class BenchRun(BenchOptions options, IReadOnlyList<IConfigTarget
                 ["watchers"] = options.Watchers,
                 ["clients"] = options.Clients,
                 ["placement"] = Placement(),
-                ["connections"] = "one per client and per watcher: an HTTP/1.1 connection (Autonomy), a gRPC channel with one stream (etcd)",
+                ["connections"] = Connections,
             },
             ["medians"] = medians,
             ["runs"] = _runs.Select(r => r.ToDictionary(m => m.Key, m => m.Value.ToDictionary(s => s.Key, s => Nullable(s.Value)))).ToList(),
@@ -165,7 +170,7 @@ internal sealed class BenchRun(BenchOptions options, IReadOnlyList<IConfigTarget
         parts.AddRange(targets.Select(t => t.ServerPid is { } pid
             ? $"{t.Name} server (pid {pid}) on CPU {CpusOf(pid.ToString(CultureInfo.InvariantCulture))}"
             : $"{t.Name} server on unknown CPUs"));
-        return string.Join("; ", parts) + "; each client and watcher on its own connection";
+        return string.Join("; ", parts);
     }
 
     private static string CpusOf(string pid)

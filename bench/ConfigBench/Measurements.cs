@@ -168,7 +168,8 @@ internal static class Measurements
     public static double Percentile(double[] sorted, double q) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)];
 
-    private static string WriterKey(int client, int n) => $"load/{client}/{n % 16}";
+    // Letters, digits and hyphens only: a key that any key syntax accepts and that needs no escaping in a path.
+    private static string WriterKey(int client, int n) => $"load-{client}-{n % 16}";
 
     private static async Task<double> CountPerSecondAsync(
         int clients, TimeSpan duration, Func<int, int, CancellationToken, Task> operation, CancellationToken cancellationToken)
