@@ -167,6 +167,8 @@ internal static partial class ConfigApi
                 .Select(d => new { key = d.Key, before = d.Before, after = d.After }), Json)));
         });
 
+        MapFormats(config, store);
+
         config.MapGet("/{ns}/watch", (string ns, long? after, HttpContext context) => Known(store, ns) is { } unknown
             ? unknown.ExecuteAsync(context)
             : WatchAsync(store, ns, after, context));

@@ -46,8 +46,10 @@ internal static class ControlPlaneApi
             }
             try
             {
-                await plane.Config.EnsureNamespacesAsync(project.Services.Select(s => s.Name), ct);
-                return Results.Json(await plane.Supervisor.ReconcileAsync(project, ct), Json);
+                await plane.EnsureNamespacesAsync(project, ct);
+                var result = await plane.Supervisor.ReconcileAsync(project, ct);
+                plane.ConfigSync?.Watch();
+                return Results.Json(result, Json);
             }
             catch (Runtime.Planning.ServicePlanException e)
             {

@@ -37,6 +37,12 @@ public sealed class ControlPlane : IAsyncDisposable
 
     private ConfigCenter? _config;
 
+    internal ConfigFileSync? ConfigSync { get; private set; }
+
+    /// <summary>A namespace for each service of <paramref name="project"/> and each its configs render, before anything reads them.</summary>
+    internal Task EnsureNamespacesAsync(ComposeProject project, CancellationToken ct) =>
+        Config.EnsureNamespacesAsync(project.Services.Select(s => s.Name).Concat(ConfigFileSync.Namespaces(project.Configs.Values)), ct);
+
     public string ProjectName { get; }
 
     public string StateDirectory { get; }
@@ -68,7 +74,9 @@ public sealed class ControlPlane : IAsyncDisposable
         _app = builder.Build();
         ApiErrors.Use(_app);
         _config = ConfigCenter.Open(StateDirectory);
-        await _config.EnsureNamespacesAsync(Supervisor.Project.Services.Select(s => s.Name), ct);
+        await EnsureNamespacesAsync(Supervisor.Project, ct);
+        ConfigSync = new ConfigFileSync(Supervisor, _config);
+        ConfigSync.Attach();
         ControlPlaneApi.Map(_app, this, ServerRecord.AdminToken(StateDirectory));
         ConfigApi.Map(_app, _config);
         await _app.StartAsync(ct);
@@ -82,6 +90,7 @@ public sealed class ControlPlane : IAsyncDisposable
         try
         {
             await Supervisor.UpAsync(services, ct);
+            ConfigSync?.Watch();
             Phase = "running";
         }
         catch (ServiceStartException e)
@@ -99,6 +108,10 @@ public sealed class ControlPlane : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Phase = "stopping";
+        if (ConfigSync is not null)
+        {
+            await ConfigSync.DisposeAsync();
+        }
         await Supervisor.DisposeAsync();
         try
         {

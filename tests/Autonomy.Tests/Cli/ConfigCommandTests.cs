@@ -97,4 +97,23 @@ public sealed class ConfigCommandTests : IAsyncLifetime
             watch.Kill();
         }
     }
+
+    [Fact]
+    public async Task ImportAFileAndExportItAsAnother()
+    {
+        _project.Write("flask.cfg", "[DEFAULT]\nSECRET_KEY ='supersecretkey'\n\n[flask]\nDEBUG = True\n");
+        Assert.Contains("imported 2 keys", await Ok("config", "import", "web", "flask.cfg"), StringComparison.Ordinal);
+        await Ok("config", "export", "web", "-o", "settings.yaml");
+        Assert.Contains("DEBUG: 'True'", File.ReadAllText(_project.PathOf("settings.yaml")), StringComparison.Ordinal);
+
+        _project.Write("broken.json", "{\n  \"a\": [1, 2,]\n}\n");
+        var broken = await Run("config", "import", "web", "broken.json");
+        Assert.Equal(1, broken.ExitCode);
+        Assert.Matches(@"^broken\.json:2:\d+: error: ", broken.StandardError);
+        Assert.Contains("nothing was imported", broken.StandardError, StringComparison.Ordinal);
+
+        var unknown = await Run("config", "import", "web", "settings.txt");
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("give --format", unknown.StandardError, StringComparison.Ordinal);
+    }
 }

@@ -68,10 +68,15 @@ internal sealed class ResourceNormalizer(NodeChecks checks, ServiceNormalizer pa
             if (section is "configs" or "secrets")
             {
                 var sources = new[] { "file", "environment", "content", "external" }.Where(normalized.ContainsKey).ToList();
+                // Autonomy's own source: a config center namespace, rendered in a format.
+                if (section == "configs" && normalized["x-autonomy"] is MappingNode autonomy && autonomy["namespace"] is not null)
+                {
+                    sources.Add("x-autonomy.namespace");
+                }
                 if (sources.Count == 0)
                 {
                     checks.Error(entries, path, $"{path} does not say where its value comes from",
-                        section == "secrets" ? "give it 'file: ./path', 'environment: VAR' or 'external: true'" : "give it 'file: ./path', 'content: ...', 'environment: VAR' or 'external: true'");
+                        section == "secrets" ? "give it 'file: ./path', 'environment: VAR' or 'external: true'" : "give it 'file: ./path', 'content: ...', 'environment: VAR', 'external: true' or 'x-autonomy: {namespace: NAME, format: ini}'");
                 }
                 else if (sources.Count > 1)
                 {

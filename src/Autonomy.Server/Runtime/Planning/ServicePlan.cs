@@ -33,4 +33,7 @@ public sealed record ServicePlan
     public IReadOnlyList<PublishedPort> Published { get; init; } = [];
 
     public IReadOnlyList<VolumeLink> Volumes { get; init; } = [];
+
+    /// <summary>The compose configs it uses, as files written for each replica.</summary>
+    public IReadOnlyList<ConfigFilePlan> ConfigFiles { get; init; } = [];
 }

@@ -107,6 +107,7 @@ internal sealed partial class ServicePlanner(ComposeProject project, SupervisorO
             ServicePort = ServicePort(service),
             Published = Published(service),
             Volumes = Volumes(service, workingDirectory, baseDirectory, imageWorkDir),
+            ConfigFiles = ConfigFiles(service, workingDirectory, baseDirectory, imageWorkDir),
         };
     }
 

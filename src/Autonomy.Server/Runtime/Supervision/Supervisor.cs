@@ -29,6 +29,7 @@ public sealed class Supervisor : IAsyncDisposable
         Logs = new LogHub(Path.Combine(options.StateDirectory, "logs"));
         Records = new ReplicaRecords(options.StateDirectory);
         BootId = ProcessGroups.BootId();
+        ConfigFiles = new ReplicaConfigFiles(options.StateDirectory, _warnings);
         // Orphans of our replicas' process trees are re-parented to us, so we can reap them.
         ProcessGroups.EnableChildSubreaper();
     }
@@ -37,6 +38,9 @@ public sealed class Supervisor : IAsyncDisposable
 
     /// <summary>Set by the server before <see cref="UpAsync"/>: each replica's control-plane variables.</summary>
     public IReplicaCredentials? Credentials { get; set; }
+
+    /// <summary>Writes the compose configs of each replica before it starts.</summary>
+    public ReplicaConfigFiles ConfigFiles { get; }
 
     internal LogHub Logs { get; }
 
@@ -264,6 +268,10 @@ public sealed class Supervisor : IAsyncDisposable
             platform[volume.VariableName] = volume.HostPath;
         }
         foreach (var (key, value) in Credentials?.Issue(plan.Name, replica.Id) ?? new Dictionary<string, string>())
+        {
+            platform[key] = value;
+        }
+        foreach (var (key, value) in ConfigFiles.Prepare(plan, replica.Id))
         {
             platform[key] = value;
         }

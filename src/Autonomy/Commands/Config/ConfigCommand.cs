@@ -17,6 +17,8 @@ internal static class ConfigCommand
         ConfigHistoryCommands.History(),
         ConfigHistoryCommands.Rollback(),
         ConfigHistoryCommands.Diff(),
+        ConfigFileCommands.Import(),
+        ConfigFileCommands.Export(),
         ConfigWatchCommand.Create(),
     };
 
