@@ -6,6 +6,9 @@ namespace Autonomy.Server.Api;
 
 internal static partial class ConfigApi
 {
+    // Every watcher of a namespace is handed the same list for a revision, so its bytes are made once, not once per watcher.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IReadOnlyList<ChangeEvent>, byte[]> FrameCache = [];
+
     // Keeps proxies and idle timeouts from closing a quiet stream.
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
 
@@ -45,13 +48,7 @@ internal static partial class ConfigApi
                 {
                     return;
                 }
-                var revision = changes.Current;
-                for (var i = 0; i < revision.Count; i++)
-                {
-                    var data = JsonSerializer.Serialize(ChangeView.From(revision[i]), Json);
-                    var id = i == revision.Count - 1 ? $"id: {revision[i].Revision}\n" : "";
-                    await response.WriteAsync($"{id}event: change\ndata: {data}\n\n", ct);
-                }
+                await response.Body.WriteAsync(Frames(changes.Current), ct);
                 await response.Body.FlushAsync(ct);
                 next = changes.MoveNextAsync().AsTask();
             }
@@ -61,4 +58,19 @@ internal static partial class ConfigApi
             // The client went away.
         }
     }
+
+    /// <summary>The SSE frames of one revision: an event per key, the id on the last.</summary>
+    private static byte[] Frames(IReadOnlyList<ChangeEvent> revision) => FrameCache.GetValue(revision, changes =>
+    {
+        var text = new System.Text.StringBuilder();
+        for (var i = 0; i < changes.Count; i++)
+        {
+            if (i == changes.Count - 1)
+            {
+                text.Append("id: ").Append(changes[i].Revision).Append('\n');
+            }
+            text.Append("event: change\ndata: ").Append(JsonSerializer.Serialize(ChangeView.From(changes[i]), Json)).Append("\n\n");
+        }
+        return System.Text.Encoding.UTF8.GetBytes(text.ToString());
+    });
 }

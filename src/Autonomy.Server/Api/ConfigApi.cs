@@ -21,7 +21,7 @@ internal static partial class ConfigApi
     /// <summary>The longest a blocking read may wait, as Consul caps its own.</summary>
     private static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(10);
 
-    public static void Map(WebApplication app, ConfigCenter center)
+    public static void Map(WebApplication app, ConfigCenter center, CanaryReleases canaries)
     {
         var store = center.Store;
         var config = app.MapGroup("/v1/config");
@@ -45,17 +45,28 @@ internal static partial class ConfigApi
             {
                 return unknown;
             }
+            var replica = TokenAuthorization.CallerOf(context).Replica;
             if (index is { } after)
             {
                 if (ParseWait(wait) is not { } timeout)
                 {
-                    return Problems.Of(400, "invalid-wait", "Invalid wait", $"wait is '{wait}'; give a duration such as 30s or 500ms, at most 10m");
+                    return Problems.Of(400, "invalid-wait", "Invalid wait", $"wait is '{wait}'; give a duration such as 30s or 5m, at most 10m");
                 }
-                await store.WaitAsync(ns, after, timeout, ct);
+                // A replica also wakes when a canary that may concern it starts or ends.
+                var canaryChanged = replica is null ? Task.Delay(Timeout.Infinite, ct) : canaries.WhenChanged;
+                if (ViewIndex(store, canaries, ns, replica) <= after)
+                {
+                    await Task.WhenAny(store.WaitAsync(ns, after, timeout, ct), canaryChanged);
+                }
             }
-            var info = store.Namespace(ns)!;
-            context.Response.Headers["X-Autonomy-Index"] = info.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return Results.Json(new { @namespace = ns, revision = info.Revision, entries = store.List(ns, prefix).Select(EntryView.From) }, Json);
+            var entries = store.List(ns, prefix);
+            if (canaries.For(ns, replica) is { } canary)
+            {
+                entries = [.. CanaryReleases.Overlay(entries, canary).Where(e => prefix is null || e.Key.StartsWith(prefix, StringComparison.Ordinal))];
+            }
+            var revision = ViewIndex(store, canaries, ns, replica);
+            context.Response.Headers["X-Autonomy-Index"] = revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Results.Json(new { @namespace = ns, revision, entries = entries.Select(EntryView.From) }, Json);
         });
 
         config.MapGet("/{ns}/keys/{*key}", (string ns, string key) =>
@@ -168,10 +179,21 @@ internal static partial class ConfigApi
         });
 
         MapFormats(config, store);
+        MapCanary(config, store, canaries);
 
         config.MapGet("/{ns}/watch", (string ns, long? after, HttpContext context) => Known(store, ns) is { } unknown
             ? unknown.ExecuteAsync(context)
             : WatchAsync(store, ns, after, context));
+    }
+
+    /// <summary>
+    /// The index of what a caller sees of a namespace: its revision, or for a replica also the
+    /// revision at which a canary of it last started or ended, so that a blocking read returns then.
+    /// </summary>
+    private static long ViewIndex(IConfigStore store, CanaryReleases canaries, string ns, string? replica)
+    {
+        var revision = store.Namespace(ns)!.Revision;
+        return replica is null ? revision : Math.Max(revision, canaries.LastChange(ns));
     }
 
     private static IResult? Known(IConfigStore store, string ns) =>

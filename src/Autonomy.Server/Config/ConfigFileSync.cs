@@ -39,9 +39,19 @@ internal sealed class ConfigFileSync(Supervisor supervisor, ConfigCenter center)
         }
     }
 
+    /// <summary>Set by the server: canary replicas see the canary's change in their files.</summary>
+    public CanaryReleases? Canaries { get; set; }
+
+    /// <summary>Renders the namespace's files again for some replicas only (a canary started or ended) and tells them.</summary>
+    public Task RefreshAsync(string ns, IReadOnlyCollection<string> replicas) => ApplyAsync(ns, center.Store.Revision, _stopping.Token, replicas);
+
     private string Render(NamespaceConfigSource source, string? replica)
     {
         var entries = center.Store.Namespace(source.Namespace) is null ? [] : center.Store.List(source.Namespace);
+        if (Canaries?.For(source.Namespace, replica) is { } canary)
+        {
+            entries = CanaryReleases.Overlay(entries, canary);
+        }
         ConfigFormats.TryParseName(source.Format, out var format);
         return ConfigFormats.Write(format, entries.Select(e => new ConfigEntry(e.Key, e.Value, e.ContentType)));
     }
@@ -60,7 +70,7 @@ internal sealed class ConfigFileSync(Supervisor supervisor, ConfigCenter center)
         }
     }
 
-    private async Task ApplyAsync(string ns, long revision, CancellationToken ct)
+    private async Task ApplyAsync(string ns, long revision, CancellationToken ct, IReadOnlyCollection<string>? only = null)
     {
         foreach (var plan in supervisor.Plans)
         {
@@ -69,7 +79,11 @@ internal sealed class ConfigFileSync(Supervisor supervisor, ConfigCenter center)
             {
                 continue;
             }
-            var replicas = supervisor.Status().FirstOrDefault(s => s.Name == plan.Name)?.Replicas ?? [];
+            var replicas = (supervisor.Status().FirstOrDefault(s => s.Name == plan.Name)?.Replicas ?? []).Where(r => only is null || only.Contains(r.Id)).ToList();
+            if (only is not null && replicas.Count == 0)
+            {
+                continue;
+            }
             try
             {
                 foreach (var file in files)
@@ -83,7 +97,8 @@ internal sealed class ConfigFileSync(Supervisor supervisor, ConfigCenter center)
                 continue;
             }
             var action = files.Select(f => ((NamespaceConfigSource)f.Source).OnChange).OrderByDescending(Weight).First();
-            Log(plan.Name, $"config {string.Join(", ", files.Select(f => $"'{f.Name}'"))} rendered at revision {revision}" + action.Kind switch
+            var who = only is null ? "" : $" for {string.Join(", ", replicas.Select(r => r.Id))}";
+            Log(plan.Name, $"config {string.Join(", ", files.Select(f => $"'{f.Name}'"))} rendered at revision {revision}{who}" + action.Kind switch
             {
                 "signal" => $"; sending signal {action.Signal}",
                 "restart" => "; restarting one replica at a time",
@@ -97,8 +112,11 @@ internal sealed class ConfigFileSync(Supervisor supervisor, ConfigCenter center)
                         ProcessGroups.SignalGroup(replica.Pid!.Value, action.Signal);
                     }
                     break;
-                case "restart":
+                case "restart" when only is null:
                     await supervisor.RestartAsync(plan.Name, ct);
+                    break;
+                case "restart":
+                    await supervisor.RestartReplicasAsync(plan.Name, [.. replicas.Select(r => r.Id)], ct);
                     break;
             }
         }

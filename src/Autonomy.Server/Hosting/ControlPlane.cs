@@ -39,9 +39,11 @@ public sealed class ControlPlane : IAsyncDisposable
 
     internal ConfigFileSync? ConfigSync { get; private set; }
 
+    internal CanaryReleases? Canaries { get; private set; }
+
     /// <summary>A namespace for each service of <paramref name="project"/> and each its configs render, before anything reads them.</summary>
     internal Task EnsureNamespacesAsync(ComposeProject project, CancellationToken ct) =>
-        Config.EnsureNamespacesAsync(project.Services.Select(s => s.Name).Concat(ConfigFileSync.Namespaces(project.Configs.Values)), ct);
+        Config.EnsureNamespacesAsync(project.Services.Select(s => s.Name).Concat(ConfigFileSync.Namespaces(project.Configs.Values)).Append(CanaryReleases.Namespace), ct);
 
     public string ProjectName { get; }
 
@@ -76,9 +78,11 @@ public sealed class ControlPlane : IAsyncDisposable
         _config = ConfigCenter.Open(StateDirectory);
         await EnsureNamespacesAsync(Supervisor.Project, ct);
         ConfigSync = new ConfigFileSync(Supervisor, _config);
+        Canaries = new CanaryReleases(_config, Supervisor) { ReplicasChanged = ConfigSync.RefreshAsync };
+        ConfigSync.Canaries = Canaries;
         ConfigSync.Attach();
         ControlPlaneApi.Map(_app, this, ServerRecord.AdminToken(StateDirectory));
-        ConfigApi.Map(_app, _config);
+        ConfigApi.Map(_app, _config, Canaries);
         await _app.StartAsync(ct);
         Port = new Uri(_app.Urls.First()).Port;
         new ServerRecord(Environment.ProcessId, Port, ProcessGroups.ReadStartTime(Environment.ProcessId) ?? 0).Write(StateDirectory);
@@ -91,6 +95,7 @@ public sealed class ControlPlane : IAsyncDisposable
         {
             await Supervisor.UpAsync(services, ct);
             ConfigSync?.Watch();
+            Canaries?.Resume();
             Phase = "running";
         }
         catch (ServiceStartException e)
@@ -108,6 +113,10 @@ public sealed class ControlPlane : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Phase = "stopping";
+        if (Canaries is not null)
+        {
+            await Canaries.DisposeAsync();
+        }
         if (ConfigSync is not null)
         {
             await ConfigSync.DisposeAsync();

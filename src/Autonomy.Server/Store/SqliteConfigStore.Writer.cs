@@ -86,11 +86,12 @@ public sealed partial class SqliteConfigStore
     /// <summary>Applies every queued write in one SQLite transaction, then publishes them together.</summary>
     private void CommitBatch(List<Work> batch)
     {
-        var staged = new BatchState(_namespaces, _revision);
+        var staged = new BatchState(_namespaces, _revision, _commands);
         var outcomes = new List<Action>(batch.Count);
         try
         {
             using var transaction = _writer.BeginTransaction();
+            _commands.Enlist(transaction);
             foreach (var work in batch)
             {
                 switch (work)
@@ -100,7 +101,7 @@ public sealed partial class SqliteConfigStore
                         outcomes.Add(() => create.Done.TrySetResult(created));
                         break;
                     case CommitWork commit:
-                        var result = staged.Apply(_writer, commit.Transaction, Now(), out var error);
+                        var result = staged.Apply(commit.Transaction, Now(), out var error);
                         outcomes.Add(error is null ? () => commit.Done.TrySetResult(result!) : () => commit.Done.TrySetException(error));
                         break;
                 }
@@ -168,7 +169,7 @@ public sealed partial class SqliteConfigStore
     }
 
     /// <summary>The store as the batch has changed it so far: later writes in a batch see earlier ones.</summary>
-    private sealed class BatchState(ImmutableDictionary<string, NamespaceState> namespaces, long revision)
+    private sealed class BatchState(ImmutableDictionary<string, NamespaceState> namespaces, long revision, WriterCommands commands)
     {
         public ImmutableDictionary<string, NamespaceState> Namespaces { get; private set; } = namespaces;
 
@@ -182,13 +183,13 @@ public sealed partial class SqliteConfigStore
             {
                 return existing.Revision;
             }
-            var revision = NewRevision(connection, time, author);
+            var revision = NewRevision(time, author);
             SqliteConfigStore.Run(connection, "INSERT INTO namespaces(name, revision, created_revision) VALUES ($name, $revision, $revision)", ("$name", name), ("$revision", revision));
             Namespaces = Namespaces.SetItem(name, new NamespaceState(name, revision, ImmutableSortedDictionary<string, StoredEntry>.Empty.WithComparers(StringComparer.Ordinal)));
             return revision;
         }
 
-        public CommitResult? Apply(SqliteConnection connection, StoreTransaction transaction, DateTimeOffset time, out Exception? error)
+        public CommitResult? Apply(StoreTransaction transaction, DateTimeOffset time, out Exception? error)
         {
             error = null;
             if (!Namespaces.TryGetValue(transaction.Namespace, out var state))
@@ -238,27 +239,21 @@ public sealed partial class SqliteConfigStore
                 return new CommitResult(true, Revision) { Changed = false };
             }
 
-            var revision = NewRevision(connection, time, transaction.Author);
+            var revision = NewRevision(time, transaction.Author);
             foreach (var (key, entry, contentType) in changes.OrderBy(c => c.Key, StringComparer.Ordinal))
             {
-                SqliteConfigStore.Run(connection, """
-                    INSERT INTO versions(ns, key, revision, value, content_type, create_revision, version)
-                    VALUES ($ns, $key, $revision, $value, $type, $created, $version)
-                    """,
-                    ("$ns", transaction.Namespace), ("$key", key), ("$revision", revision), ("$value", (object?)entry?.Value ?? DBNull.Value),
-                    ("$type", contentType), ("$created", entry?.CreateRevision ?? 0), ("$version", entry?.Version ?? 0));
+                commands.InsertVersion(transaction.Namespace, key, revision, entry?.Value, contentType, entry?.CreateRevision ?? 0, entry?.Version ?? 0);
                 Events.Add(new ChangeEvent(transaction.Namespace, key, revision, entry?.Value, contentType, time, transaction.Author));
             }
-            SqliteConfigStore.Run(connection, "UPDATE namespaces SET revision = $revision WHERE name = $name", ("$revision", revision), ("$name", transaction.Namespace));
+            commands.SetNamespaceRevision(transaction.Namespace, revision);
             Namespaces = Namespaces.SetItem(transaction.Namespace, state with { Revision = revision, Entries = entries });
             return new CommitResult(true, revision) { Changed = true };
         }
 
-        private long NewRevision(SqliteConnection connection, DateTimeOffset time, string author)
+        private long NewRevision(DateTimeOffset time, string author)
         {
             Revision++;
-            SqliteConfigStore.Run(connection, "INSERT INTO revisions(revision, time, author) VALUES ($revision, $time, $author)",
-                ("$revision", Revision), ("$time", time.ToUnixTimeMilliseconds()), ("$author", author));
+            commands.InsertRevision(Revision, time, author);
             return Revision;
         }
     }

@@ -14,6 +14,7 @@ public sealed partial class SqliteConfigStore : IConfigStore
 {
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
+    private readonly WriterCommands _commands;
     private readonly Channel<Work> _queue = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writerLoop;
     private readonly TimeProvider _time;
@@ -33,6 +34,7 @@ public sealed partial class SqliteConfigStore : IConfigStore
         Execute(_writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
         Execute(_writer, StoreSchema.Create);
         (_namespaces, _revision, _compacted) = Load(_writer);
+        _commands = new WriterCommands(_writer);
         _writerLoop = Task.Run(WriteLoopAsync);
     }
 
@@ -70,6 +72,7 @@ public sealed partial class SqliteConfigStore : IConfigStore
     {
         _queue.Writer.TryComplete();
         await _writerLoop;
+        _commands.Dispose();
         await _writer.DisposeAsync();
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
     }

@@ -116,4 +116,22 @@ public sealed class ConfigCommandTests : IAsyncLifetime
         Assert.Equal(2, unknown.ExitCode);
         Assert.Contains("give --format", unknown.StandardError, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ACanaryFromTheCommandLine()
+    {
+        await Ok("config", "set", "web", "Mode", "stable");
+        var started = await Ok("config", "set", "web", "Mode", "fast", "--canary", "100%", "--auto-rollback", "--window", "5s");
+        var match = System.Text.RegularExpressions.Regex.Match(started, @"canary (\S+) started for web-1, rolled back by itself if one fails within 5 s");
+        Assert.True(match.Success, started);
+        Assert.Equal("stable\n", await Ok("config", "get", "web", "Mode"));
+        var listed = JsonDocument.Parse(await Ok("config", "canary", "list", "web", "--format", "json")).RootElement;
+        Assert.Equal("active", listed[0].GetProperty("state").GetString());
+
+        Assert.Contains("promoted", await Ok("config", "canary", "promote", "web", match.Groups[1].Value), StringComparison.Ordinal);
+        Assert.Equal("fast\n", await Ok("config", "get", "web", "Mode"));
+        var again = await Run("config", "canary", "abandon", "web", match.Groups[1].Value);
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("already promoted", again.StandardError, StringComparison.Ordinal);
+    }
 }

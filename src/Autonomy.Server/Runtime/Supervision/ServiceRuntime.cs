@@ -151,12 +151,13 @@ internal sealed class ServiceRuntime
     }
 
     /// <summary>Restarts every replica, one at a time, each ready before the next.</summary>
-    public async Task RestartAsync(CancellationToken ct)
+    /// <summary>Replaces the replicas (only those named in <paramref name="only"/>, if given) one at a time, each ready before the next.</summary>
+    public async Task RestartAsync(CancellationToken ct, IReadOnlyCollection<string>? only = null)
     {
         await _scaling.WaitAsync(ct);
         try
         {
-            foreach (var old in Replicas)
+            foreach (var old in Replicas.Where(r => only is null || only.Contains(r.Id)))
             {
                 var fresh = new Replica(this, old.Index, Supervisor.Ports.Allocate());
                 await old.StopAsync();

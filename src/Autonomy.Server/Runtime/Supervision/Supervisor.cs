@@ -235,6 +235,10 @@ public sealed class Supervisor : IAsyncDisposable
 
     public async Task RestartAsync(string service, CancellationToken ct = default) => await Runtime(service).RestartAsync(ct);
 
+    /// <summary>Restarts only the named replicas of the service, one at a time.</summary>
+    public async Task RestartReplicasAsync(string service, IReadOnlyCollection<string> replicas, CancellationToken ct = default) =>
+        await Runtime(service).RestartAsync(ct, replicas);
+
     /// <summary>The plans the project runs with (after <see cref="UpAsync"/>).</summary>
     public IReadOnlyList<ServicePlan> Plans => _plans;
 

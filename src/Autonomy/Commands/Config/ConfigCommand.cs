@@ -19,6 +19,7 @@ internal static class ConfigCommand
         ConfigHistoryCommands.Diff(),
         ConfigFileCommands.Import(),
         ConfigFileCommands.Export(),
+        ConfigCanaryCommands.Create(),
         ConfigWatchCommand.Create(),
     };
 

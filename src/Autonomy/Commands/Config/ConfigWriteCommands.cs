@@ -17,13 +17,18 @@ internal static class ConfigWriteCommands
         var key = ConfigCommand.Key();
         var value = new Argument<string>("VALUE") { Description = "The value; - reads it from standard input" };
         var contentType = new Option<string>("--content-type") { Description = "The value's type", DefaultValueFactory = _ => "text/plain" };
-        var command = new Command("set", "Set a key; running services that watch it see the change at once") { ns, key, value, contentType, Cas };
+        var command = new Command("set", "Set a key; running services that watch it see the change at once") { ns, key, value, contentType, Cas,
+            ConfigCanaryCommands.Canary, ConfigCanaryCommands.AutoRollback, ConfigCanaryCommands.Window };
         command.SetAction((parse, ct) => ProjectContext.WithServerAsync(parse, async client =>
         {
             var text = parse.GetValue(value)!;
             if (text == "-")
             {
                 text = await System.Console.In.ReadToEndAsync(ct);
+            }
+            if (parse.GetValue(ConfigCanaryCommands.Canary) is not null)
+            {
+                return await ConfigCanaryCommands.StartAsync(client, parse, parse.GetValue(ns)!, parse.GetValue(key)!, text, parse.GetValue(contentType)!, ct);
             }
             using var content = new StringContent(text, Encoding.UTF8);
             content.Headers.ContentType = MediaTypeHeaderValue.Parse(parse.GetValue(contentType)!);
