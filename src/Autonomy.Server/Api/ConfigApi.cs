@@ -69,10 +69,19 @@ internal static partial class ConfigApi
             return Results.Json(new { @namespace = ns, revision, entries = entries.Select(EntryView.From) }, Json);
         });
 
-        config.MapGet("/{ns}/keys/{*key}", (string ns, string key) =>
-            Known(store, ns) ?? (store.Get(ns, key) is { } entry
-                ? Results.Json(EntryView.From(entry), Json)
-                : Problems.Of(404, "unknown-key", "No such key", $"namespace '{ns}' has no key '{key}'")));
+        config.MapGet("/{ns}/keys/{*key}", (string ns, string key, HttpContext context) =>
+        {
+            if (Known(store, ns) is { } unknown)
+            {
+                return unknown;
+            }
+            var entry = canaries.For(ns, TokenAuthorization.CallerOf(context).Replica) is { } canary
+                ? CanaryReleases.Overlay(store.List(ns, key), canary).FirstOrDefault(e => e.Key == key)
+                : store.Get(ns, key);
+            return entry is null
+                ? Problems.Of(404, "unknown-key", "No such key", $"namespace '{ns}' has no key '{key}'")
+                : Results.Bytes(EntryJson(entry), "application/json");
+        });
 
         config.MapPut("/{ns}/keys/{*key}", async (string ns, string key, long? cas, HttpContext context, CancellationToken ct) =>
         {
@@ -198,6 +207,11 @@ internal static partial class ConfigApi
 
     private static IResult? Known(IConfigStore store, string ns) =>
         store.Namespace(ns) is null ? Problems.Of(404, "unknown-namespace", "No such namespace", $"there is no config namespace '{ns}'; create it with PUT /v1/config/{ns}") : null;
+
+    // An entry is immutable and read far more often than written: its JSON is made once.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<StoredEntry, byte[]> EntryCache = [];
+
+    private static byte[] EntryJson(StoredEntry entry) => EntryCache.GetValue(entry, e => JsonSerializer.SerializeToUtf8Bytes(EntryView.From(e), Json));
 
     private static IResult? CheckKey(string key) =>
         ConfigNames.CheckKey(key) is { } problem ? Problems.Of(400, "invalid-key", "Invalid key", problem) : null;
