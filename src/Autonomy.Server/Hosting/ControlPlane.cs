@@ -74,6 +74,7 @@ public sealed class ControlPlane : IAsyncDisposable
         builder.Services.AddProblemDetails();
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         _app = builder.Build();
+        EndOnShutdown.Use(_app);
         ApiErrors.Use(_app);
         _config = ConfigCenter.Open(StateDirectory);
         await EnsureNamespacesAsync(Supervisor.Project, ct);

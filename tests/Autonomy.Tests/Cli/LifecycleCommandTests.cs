@@ -229,4 +229,27 @@ public sealed class LifecycleCommandTests : IAsyncLifetime
         Assert.Equal(4, run.ExitCode);
         Assert.Equal("migrate api api-run", run.StandardOutput.Trim());
     }
+
+    [Fact]
+    public async Task DownEndsOpenStreamsInsteadOfWaitingForThem()
+    {
+        _project.Write("compose.yaml", "name: streams\nservices:\n  web:\n    command: sleep 300\n");
+        Assert.Equal(0, (await Run("up", "-d")).ExitCode);
+        var followers = new[] { new[] { "logs", "--follow" }, ["config", "watch", "web"] }.Select(args =>
+        {
+            var start = new System.Diagnostics.ProcessStartInfo(Repository.Launcher, args) { WorkingDirectory = _project.Directory, RedirectStandardOutput = true, RedirectStandardError = true };
+            return System.Diagnostics.Process.Start(start)!;
+        }).ToList();
+        await Task.Delay(1500);
+        Assert.All(followers, f => Assert.False(f.HasExited));
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Equal(0, (await Run("down")).ExitCode);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"down took {clock.Elapsed.TotalSeconds:0.0} s with open streams");
+        foreach (var follower in followers)
+        {
+            await follower.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            follower.Dispose();
+        }
+    }
 }

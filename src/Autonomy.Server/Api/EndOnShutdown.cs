@@ -1,0 +1,22 @@
+using Microsoft.AspNetCore.Builder;
+
+namespace Autonomy.Server.Api;
+
+/// <summary>
+/// Long requests (log follows, config watches, blocking reads) end when the server starts to stop,
+/// instead of holding <c>down</c> for the host's shutdown timeout: every request's abort token also
+/// fires when the application begins stopping.
+/// </summary>
+internal static class EndOnShutdown
+{
+    public static void Use(WebApplication app)
+    {
+        var stopping = app.Lifetime.ApplicationStopping;
+        app.Use(async (context, next) =>
+        {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
+            context.RequestAborted = linked.Token;
+            await next(context);
+        });
+    }
+}
