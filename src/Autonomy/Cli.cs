@@ -28,6 +28,11 @@ internal static class Cli
         {
             // Without a verb, the overview of them (as docker compose does), not an error.
             var parse = Build().Parse(args.Length == 0 ? ["--help"] : args);
+            // A group without its verb (autonomy config) shows what it offers, as a bare autonomy does.
+            if (parse.Errors.Count > 0 && parse.Errors.All(e => e.Message == "Required command was not provided."))
+            {
+                return await Build().Parse([.. args, "--help"]).InvokeAsync();
+            }
             if (parse.Errors.Count > 0)
             {
                 return await UsageErrorAsync(parse);
