@@ -5,7 +5,7 @@ using Autonomy.Tests.TestUtilities;
 namespace Autonomy.Tests.Cli;
 
 /// <summary>The examples run as the README says.</summary>
-public sealed class ExamplesTests : IDisposable
+public sealed partial class ExamplesTests : IDisposable
 {
     private readonly TempProject _copy = new();
 
@@ -26,6 +26,14 @@ public sealed class ExamplesTests : IDisposable
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(file, target);
         }
+        // examples/Directory.Build.props stays behind; this one tells the copy where the client library is.
+        File.WriteAllText(Path.Combine(_copy.Directory, "Directory.Build.props"), $"""
+            <Project>
+              <PropertyGroup>
+                <AutonomyClientProject>{Path.Combine(Repository.Root, "src", "Autonomy.Client", "Autonomy.Client.csproj")}</AutonomyClientProject>
+              </PropertyGroup>
+            </Project>
+            """);
         return _copy.Directory;
     }
 

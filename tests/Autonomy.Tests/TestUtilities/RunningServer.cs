@@ -10,6 +10,8 @@ namespace Autonomy.Tests.TestUtilities;
 /// </summary>
 public sealed class RunningServer : IAsyncDisposable
 {
+    private bool _running = true;
+
     private RunningServer(TempProject files, ControlPlane plane)
     {
         Files = files;
@@ -19,7 +21,7 @@ public sealed class RunningServer : IAsyncDisposable
 
     public TempProject Files { get; }
 
-    public ControlPlane Plane { get; }
+    public ControlPlane Plane { get; private set; }
 
     public HttpClient Http { get; }
 
@@ -37,14 +39,30 @@ public sealed class RunningServer : IAsyncDisposable
         return await StartInAsync(folder);
     }
 
-    private static async Task<RunningServer> StartInAsync(TempProject files)
+    private static async Task<RunningServer> StartInAsync(TempProject files) => new(files, await StartPlaneAsync(files, 0));
+
+    private static async Task<ControlPlane> StartPlaneAsync(TempProject files, int port)
     {
         var project = files.Load();
         var plane = new ControlPlane(project, new SupervisorOptions { StateDirectory = Path.Combine(files.Directory, ".autonomy", project.Name) });
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await plane.ListenAsync(0, cts.Token);
+        await plane.ListenAsync(port, cts.Token);
         await plane.UpAsync(null, cts.Token);
-        return new RunningServer(files, plane);
+        return plane;
+    }
+
+    /// <summary>Stops the server and its services as <c>down</c> would, keeping the files: the config store and the admin token stay.</summary>
+    public async Task StopAsync()
+    {
+        _running = false;
+        await Plane.DisposeAsync();
+    }
+
+    /// <summary>Starts a new server on the same files and the same port, as a restart of the platform would.</summary>
+    public async Task StartAgainAsync()
+    {
+        Plane = await StartPlaneAsync(Files, BaseAddress.Port);
+        _running = true;
     }
 
     /// <summary>A client of this server with <paramref name="token"/> (none when null).</summary>
@@ -61,7 +79,10 @@ public sealed class RunningServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
-        await Plane.DisposeAsync();
+        if (_running)
+        {
+            await Plane.DisposeAsync();
+        }
         Files.Dispose();
     }
 }
