@@ -217,7 +217,7 @@ internal static partial class ConfigApi
         ConfigNames.CheckKey(key) is { } problem ? Problems.Of(400, "invalid-key", "Invalid key", problem) : null;
 
     private static IResult Committed(CommitResult result) => result.Succeeded
-        ? Results.Json(new { revision = result.Revision, changed = result.Changed }, Json)
+        ? Results.Bytes(Encoding.UTF8.GetBytes($"{{\"revision\":{result.Revision},\"changed\":{(result.Changed ? "true" : "false")}}}"), "application/json")
         : Results.Problem(type: "urn:autonomy:problem:compare-failed", title: "The compare did not hold", statusCode: 409,
             detail: result.FailedCompare!.Key is { } key
                 ? $"key '{key}' is at revision {result.FoundRevision}, not {result.FailedCompare.Revision}; read it again and retry"
@@ -255,16 +255,34 @@ internal static partial class ConfigApi
     /// <summary>The request body as UTF-8 text, or null when it is larger than a value may be.</summary>
     private static async Task<string?> ReadValueAsync(HttpRequest request, CancellationToken ct)
     {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        if (request.ContentLength is { } length)
         {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > ConfigNames.MaxValueBytes)
+            // The usual case: the size is known, so the bytes are read straight into one buffer.
+            if (length > ConfigNames.MaxValueBytes)
             {
                 return null;
             }
+            var exact = new byte[length];
+            await request.Body.ReadExactlyAsync(exact, ct);
+            return Encoding.UTF8.GetString(exact);
+        }
+        using var buffer = new MemoryStream();
+        var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+            {
+                buffer.Write(chunk, 0, read);
+                if (buffer.Length > ConfigNames.MaxValueBytes)
+                {
+                    return null;
+                }
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
         }
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
