@@ -27,35 +27,62 @@ internal static partial class ConfigApi
         response.Headers["X-Accel-Buffering"] = "no";
 
         await using var changes = store.WatchAsync(ns, from, ct).GetAsyncEnumerator(ct);
+        // One writer at a time: the changes, and a comment now and then while they are quiet.
+        using var writing = new SemaphoreSlim(1, 1);
+        using var quiet = new PeriodicTimer(KeepAlive);
+        using var stopKeepAlive = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var keepAlive = Task.CompletedTask;
         try
         {
-            var next = changes.MoveNextAsync().AsTask();
+            var next = changes.MoveNextAsync();
             // The comment says the watch is registered: from here on the client misses nothing.
-            await response.WriteAsync(": ok\n\n", ct);
-            await response.Body.FlushAsync(ct);
-            var tick = Task.Delay(KeepAlive, ct);
-            while (true)
+            await response.BodyWriter.WriteAsync(": ok\n\n"u8.ToArray(), ct);
+            keepAlive = KeepAliveAsync(response, writing, quiet, stopKeepAlive.Token);
+            while (await next)
             {
-                if (await Task.WhenAny(next, tick) == tick)
+                var frames = Frames(changes.Current);
+                await writing.WaitAsync(ct);
+                try
                 {
-                    await tick;
-                    await response.WriteAsync(": keep-alive\n\n", ct);
-                    await response.Body.FlushAsync(ct);
-                    tick = Task.Delay(KeepAlive, ct);
-                    continue;
+                    await response.BodyWriter.WriteAsync(frames, ct);
                 }
-                if (!await next)
+                finally
                 {
-                    return;
+                    writing.Release();
                 }
-                await response.Body.WriteAsync(Frames(changes.Current), ct);
-                await response.Body.FlushAsync(ct);
-                next = changes.MoveNextAsync().AsTask();
+                next = changes.MoveNextAsync();
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            // The client went away.
+            // The client went away, or the server is stopping.
+        }
+        finally
+        {
+            await stopKeepAlive.CancelAsync();
+            await keepAlive;
+        }
+    }
+
+    private static async Task KeepAliveAsync(HttpResponse response, SemaphoreSlim writing, PeriodicTimer quiet, CancellationToken ct)
+    {
+        try
+        {
+            while (await quiet.WaitForNextTickAsync(ct))
+            {
+                await writing.WaitAsync(ct);
+                try
+                {
+                    await response.BodyWriter.WriteAsync(": keep-alive\n\n"u8.ToArray(), ct);
+                }
+                finally
+                {
+                    writing.Release();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
         }
     }
 
