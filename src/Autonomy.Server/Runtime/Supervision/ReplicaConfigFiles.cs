@@ -11,6 +11,9 @@ public sealed class ReplicaConfigFiles(string stateDirectory, List<string> warni
 {
     private readonly string _root = Path.Combine(stateDirectory, "configs");
 
+    // Replicas start side by side and a change may re-render meanwhile: one writer at a time.
+    private readonly Lock _gate = new();
+
     /// <summary>
     /// Renders a config center namespace in a format for a replica (null: the service's own copy);
     /// set by the server. Without it, namespace-backed configs are empty files.
@@ -28,16 +31,19 @@ public sealed class ReplicaConfigFiles(string stateDirectory, List<string> warni
         {
             return new Dictionary<string, string>();
         }
-        WriteService(plan);
-        foreach (var file in plan.ConfigFiles)
+        lock (_gate)
         {
-            Write(ReplicaFolder(replica), file, Render(file.Source, replica));
+            WriteServiceFiles(plan);
+            foreach (var file in plan.ConfigFiles)
+            {
+                Write(ReplicaFolder(replica), file, Render(file.Source, replica));
+            }
         }
         return new Dictionary<string, string> { ["AUTONOMY_CONFIGS_DIR"] = ReplicaFolder(replica) };
     }
 
     /// <summary>Writes the service's copy of every config, and links each target in the working directory to it.</summary>
-    public void WriteService(ServicePlan plan)
+    private void WriteServiceFiles(ServicePlan plan)
     {
         foreach (var file in plan.ConfigFiles)
         {
@@ -52,10 +58,13 @@ public sealed class ReplicaConfigFiles(string stateDirectory, List<string> warni
     /// <summary>Writes one config again for the service and the given replicas (after its namespace changed).</summary>
     public void Refresh(ServicePlan plan, ConfigFilePlan file, IEnumerable<string> replicas)
     {
-        Write(ServiceFolder(plan.Name), file, Render(file.Source, null));
-        foreach (var replica in replicas)
+        lock (_gate)
         {
-            Write(ReplicaFolder(replica), file, Render(file.Source, replica));
+            Write(ServiceFolder(plan.Name), file, Render(file.Source, null));
+            foreach (var replica in replicas)
+            {
+                Write(ReplicaFolder(replica), file, Render(file.Source, replica));
+            }
         }
     }
 
@@ -71,7 +80,7 @@ public sealed class ReplicaConfigFiles(string stateDirectory, List<string> warni
     {
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, file.FileName);
-        var temporary = Path.Combine(folder, $".{file.FileName}.{Environment.ProcessId}.tmp");
+        var temporary = Path.Combine(folder, $".{file.FileName}.{Guid.NewGuid():N}.tmp");
         File.WriteAllText(temporary, content);
         // Docker's default for configs is 0444; a mode given in the compose file wins.
         File.SetUnixFileMode(temporary, (UnixFileMode)(file.Mode ?? Convert.ToInt32("444", 8)));

@@ -65,4 +65,29 @@ public sealed class ConfigFilesTests
         Assert.Contains(error.Problems, m => m.Contains("nowhere.cfg, which does not exist", StringComparison.Ordinal));
         Assert.Contains(error.Problems, m => m.Contains("$NOT_SET_ANYWHERE, which is not set", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task ReplicasStartingTogetherEachGetTheirFiles()
+    {
+        await using var p = new RunningProject("""
+            name: configs
+            services:
+              app:
+                command: sleep 300
+                deploy: {replicas: 12}
+                configs:
+                  - source: settings
+                    target: settings.txt
+            configs:
+              settings:
+                content: "same for all\n"
+            """);
+        await p.UpAsync();
+        for (var i = 1; i <= 12; i++)
+        {
+            Assert.Equal("same for all\n", File.ReadAllText(Path.Combine(p.Supervisor.ConfigFiles.ReplicaFolder($"app-{i}"), "settings.txt")));
+        }
+        Assert.Equal("same for all\n", File.ReadAllText(p.Files.PathOf("settings.txt")));
+        Assert.Empty(Directory.EnumerateFiles(p.Supervisor.ConfigFiles.ServiceFolder("app"), "*.tmp"));
+    }
 }
