@@ -68,7 +68,9 @@ public sealed class ControlPlane : IAsyncDisposable
     /// <summary>Starts listening on 127.0.0.1 and records the port.</summary>
     public async Task ListenAsync(int port = 0, CancellationToken ct = default)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        // No appsettings reload: it would watch the project's folder tree with inotify (the server's
+        // working directory), which in a large repository costs thousands of watches for nothing.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, port));
         builder.Services.AddProblemDetails();

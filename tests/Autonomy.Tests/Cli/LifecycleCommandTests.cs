@@ -252,4 +252,20 @@ public sealed class LifecycleCommandTests : IAsyncLifetime
             follower.Dispose();
         }
     }
+
+    [Fact]
+    public async Task TheServerPutsNoFileWatchesOnTheProjectTree()
+    {
+        // ASP.NET's default appsettings reload would watch the whole project folder with inotify.
+        _project.Write("compose.yaml", "name: nowatch\nservices:\n  web:\n    command: sleep 300\n");
+        for (var i = 0; i < 20; i++)
+        {
+            Directory.CreateDirectory(Path.Combine(_project.Directory, "src", $"module{i}"));
+        }
+        Assert.Equal(0, (await Run("up", "-d")).ExitCode);
+        using var record = JsonDocument.Parse(File.ReadAllText(Path.Combine(_project.Directory, ".autonomy", "nowatch", "server.json")));
+        var pid = record.RootElement.GetProperty("pid").GetInt32();
+        var inotify = Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd").Count(fd => new FileInfo(fd).LinkTarget?.Contains("inotify", StringComparison.Ordinal) == true);
+        Assert.Equal(0, inotify);
+    }
 }
