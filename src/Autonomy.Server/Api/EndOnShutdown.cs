@@ -14,6 +14,13 @@ internal static class EndOnShutdown
         var stopping = app.Lifetime.ApplicationStopping;
         app.Use(async (context, next) =>
         {
+            // Only requests that may last: short ones finish on their own, without the cost of a linked token.
+            var path = context.Request.Path.Value ?? "";
+            if (!(path.EndsWith("/watch", StringComparison.Ordinal) || path == "/v1/logs" || context.Request.Query.ContainsKey("index")))
+            {
+                await next(context);
+                return;
+            }
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
             context.RequestAborted = linked.Token;
             await next(context);
