@@ -2,7 +2,7 @@ namespace Autonomy.Server.Config;
 
 /// <summary>
 /// A change to a namespace that only some replicas see until it is promoted (committed for all)
-/// or abandoned. Kept, with what happened to it, in the <c>autonomy</c> namespace.
+/// or abandoned. Kept, with what happened to it, in the <c>.canaries</c> namespace.
 /// </summary>
 public sealed record CanaryRelease
 {

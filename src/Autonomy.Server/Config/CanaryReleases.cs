@@ -14,7 +14,8 @@ namespace Autonomy.Server.Config;
 /// </summary>
 internal sealed class CanaryReleases(ConfigCenter center, Supervisor supervisor) : IAsyncDisposable
 {
-    public const string Namespace = "autonomy";
+    /// <summary>Where canaries are kept: a name no compose service can have (they start with a letter or digit), so no replica owns it.</summary>
+    public const string Namespace = ".canaries";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

@@ -35,7 +35,7 @@ public sealed class ConfigApiTests : IAsyncLifetime
     public async Task EveryServiceHasANamespaceAndThereIsAShared()
     {
         var namespaces = await Json(await Http.GetAsync("/v1/config"));
-        Assert.Equal(["autonomy", "shared", "web", "worker"], namespaces.EnumerateArray().Select(n => n.GetProperty("name").GetString()).Order());
+        Assert.Equal([".canaries", "shared", "web", "worker"], namespaces.EnumerateArray().Select(n => n.GetProperty("name").GetString()).Order());
         Assert.Equal(HttpStatusCode.Created, (await Http.PutAsync("/v1/config/payments", null)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await Http.PutAsync("/v1/config/payments", null)).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await Http.PutAsync("/v1/config/no%20spaces", null)).StatusCode);
