@@ -245,7 +245,6 @@ public sealed partial class SqliteConfigStore
                 commands.InsertVersion(transaction.Namespace, key, revision, entry?.Value, contentType, entry?.CreateRevision ?? 0, entry?.Version ?? 0);
                 Events.Add(new ChangeEvent(transaction.Namespace, key, revision, entry?.Value, contentType, time, transaction.Author));
             }
-            commands.SetNamespaceRevision(transaction.Namespace, revision);
             Namespaces = Namespaces.SetItem(transaction.Namespace, state with { Revision = revision, Entries = entries });
             return new CommitResult(true, revision) { Changed = true };
         }

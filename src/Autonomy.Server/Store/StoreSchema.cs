@@ -13,7 +13,7 @@ internal static class StoreSchema
             value TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS namespaces(
             name TEXT PRIMARY KEY,
-            revision INTEGER NOT NULL,
+            revision INTEGER NOT NULL, -- when it was made; its last change is the newest of its versions
             created_revision INTEGER NOT NULL);
         CREATE TABLE IF NOT EXISTS revisions(
             revision INTEGER PRIMARY KEY,

@@ -10,7 +10,6 @@ internal sealed class WriterCommands : IDisposable
 {
     private readonly SqliteCommand _revision;
     private readonly SqliteCommand _version;
-    private readonly SqliteCommand _namespaceRevision;
 
     public WriterCommands(SqliteConnection connection)
     {
@@ -19,7 +18,6 @@ internal sealed class WriterCommands : IDisposable
             INSERT INTO versions(ns, key, revision, value, content_type, create_revision, version)
             VALUES ($ns, $key, $revision, $value, $type, $created, $version)
             """, "$ns", "$key", "$revision", "$value", "$type", "$created", "$version");
-        _namespaceRevision = Prepare(connection, "UPDATE namespaces SET revision = $revision WHERE name = $name", "$revision", "$name");
     }
 
     /// <summary>Makes every statement part of the batch's transaction.</summary>
@@ -27,7 +25,6 @@ internal sealed class WriterCommands : IDisposable
     {
         _revision.Transaction = transaction;
         _version.Transaction = transaction;
-        _namespaceRevision.Transaction = transaction;
     }
 
     public void InsertRevision(long revision, DateTimeOffset time, string author) =>
@@ -35,8 +32,6 @@ internal sealed class WriterCommands : IDisposable
 
     public void InsertVersion(string ns, string key, long revision, string? value, string contentType, long createRevision, long version) =>
         Run(_version, ns, key, revision, (object?)value ?? DBNull.Value, contentType, createRevision, version);
-
-    public void SetNamespaceRevision(string ns, long revision) => Run(_namespaceRevision, revision, ns);
 
     private static SqliteCommand Prepare(SqliteConnection connection, string sql, params string[] names)
     {
@@ -62,6 +57,5 @@ internal sealed class WriterCommands : IDisposable
     {
         _revision.Dispose();
         _version.Dispose();
-        _namespaceRevision.Dispose();
     }
 }

@@ -127,6 +127,8 @@ public sealed class SqliteConfigStoreTests : IAsyncLifetime
 
         _store = SqliteConfigStore.Open(StorePath);
         Assert.Equal(revision, _store.Revision);
+        Assert.Equal(revision, _store.Namespace("web")!.Revision);
+        Assert.Equal(revision - 3, _store.Namespace("shared")!.Revision); // made second, never changed
         Assert.Equal(["B"], _store.List("web").Select(e => e.Key));
         Assert.Equal(["shared", "web"], _store.Namespaces().Select(n => n.Name));
         Assert.Equal(revision + 1, (await Put("web", "C", "3")).Revision);
