@@ -9,8 +9,8 @@ public sealed partial class SqliteConfigStore
         using var connection = OpenReader();
         using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT v.revision, v.value, v.content_type, r.time, r.author
-            FROM versions v JOIN revisions r ON r.revision = v.revision
+            SELECT v.revision, v.value, v.content_type, v.time, v.author
+            FROM versions v
             WHERE v.ns = $ns AND v.key = $key
             ORDER BY v.revision DESC LIMIT $limit
             """;
@@ -36,8 +36,8 @@ public sealed partial class SqliteConfigStore
         using var connection = OpenReader();
         using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT v.key, v.revision, v.value, v.content_type, r.time, r.author
-            FROM versions v JOIN revisions r ON r.revision = v.revision
+            SELECT v.key, v.revision, v.value, v.content_type, v.time, v.author
+            FROM versions v
             WHERE v.ns = $ns
             ORDER BY v.revision DESC, v.key LIMIT $limit
             """;
@@ -100,9 +100,9 @@ public sealed partial class SqliteConfigStore
         {
             select.CommandText = """
                 SELECT ns, key, revision FROM (
-                    SELECT v.ns, v.key, v.revision, r.time,
+                    SELECT v.ns, v.key, v.revision, v.time,
                            ROW_NUMBER() OVER (PARTITION BY v.ns, v.key ORDER BY v.revision DESC) AS newest
-                    FROM versions v JOIN revisions r ON r.revision = v.revision)
+                    FROM versions v)
                 WHERE newest > $keep AND time < $cutoff
                 """;
             select.Parameters.AddWithValue("$keep", Math.Max(1, _retention.MinVersions));

@@ -139,8 +139,8 @@ public sealed partial class SqliteConfigStore
         using var connection = OpenReader();
         using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT v.key, v.revision, v.value, v.content_type, r.time, r.author
-            FROM versions v JOIN revisions r ON r.revision = v.revision
+            SELECT v.key, v.revision, v.value, v.content_type, v.time, v.author
+            FROM versions v
             WHERE v.ns = $ns AND v.revision > $after AND v.revision <= $upto
             ORDER BY v.revision, v.key
             """;

@@ -183,7 +183,10 @@ public sealed partial class SqliteConfigStore
             {
                 return existing.Revision;
             }
-            var revision = NewRevision(time, author);
+            var revision = ++Revision;
+            // Who made a namespace, and when, is kept where every change was kept before versions carried it.
+            SqliteConfigStore.Run(connection, "INSERT INTO revisions(revision, time, author) VALUES ($revision, $time, $author)",
+                ("$revision", revision), ("$time", time.ToUnixTimeMilliseconds()), ("$author", author));
             SqliteConfigStore.Run(connection, "INSERT INTO namespaces(name, revision, created_revision) VALUES ($name, $revision, $revision)", ("$name", name), ("$revision", revision));
             Namespaces = Namespaces.SetItem(name, new NamespaceState(name, revision, ImmutableSortedDictionary<string, StoredEntry>.Empty.WithComparers(StringComparer.Ordinal)));
             return revision;
@@ -239,21 +242,14 @@ public sealed partial class SqliteConfigStore
                 return new CommitResult(true, Revision) { Changed = false };
             }
 
-            var revision = NewRevision(time, transaction.Author);
+            var revision = ++Revision;
             foreach (var (key, entry, contentType) in changes.OrderBy(c => c.Key, StringComparer.Ordinal))
             {
-                commands.InsertVersion(transaction.Namespace, key, revision, entry?.Value, contentType, entry?.CreateRevision ?? 0, entry?.Version ?? 0);
+                commands.InsertVersion(transaction.Namespace, key, revision, entry?.Value, contentType, entry?.CreateRevision ?? 0, entry?.Version ?? 0, time, transaction.Author);
                 Events.Add(new ChangeEvent(transaction.Namespace, key, revision, entry?.Value, contentType, time, transaction.Author));
             }
             Namespaces = Namespaces.SetItem(transaction.Namespace, state with { Revision = revision, Entries = entries });
             return new CommitResult(true, revision) { Changed = true };
-        }
-
-        private long NewRevision(DateTimeOffset time, string author)
-        {
-            Revision++;
-            commands.InsertRevision(Revision, time, author);
-            return Revision;
         }
     }
 }

@@ -33,6 +33,12 @@ public sealed partial class SqliteConfigStore : IConfigStore
         _writer.Open();
         Execute(_writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
         Execute(_writer, StoreSchema.Create);
+        if (Scalar(_writer, "SELECT COUNT(*) FROM pragma_table_info('versions') WHERE name = 'author'") is 0L)
+        {
+            using var upgrade = _writer.BeginTransaction();
+            Execute(_writer, StoreSchema.Upgrade);
+            upgrade.Commit();
+        }
         (_namespaces, _revision, _compacted) = Load(_writer);
         _commands = new WriterCommands(_writer);
         _writerLoop = Task.Run(WriteLoopAsync);
@@ -83,7 +89,10 @@ public sealed partial class SqliteConfigStore : IConfigStore
 
     private static (ImmutableDictionary<string, NamespaceState>, long Revision, long Compacted) Load(SqliteConnection connection)
     {
-        var revision = Scalar(connection, "SELECT COALESCE(MAX(revision), 0) FROM revisions") as long? ?? 0;
+        var revision = Scalar(connection, """
+            SELECT MAX(COALESCE((SELECT MAX(revision) FROM versions), 0), COALESCE((SELECT MAX(revision) FROM namespaces), 0),
+                       COALESCE((SELECT MAX(revision) FROM revisions), 0))
+            """) as long? ?? 0;
         var compacted = long.TryParse(Scalar(connection, "SELECT value FROM meta WHERE name = 'compacted'") as string, out var c) ? c : 0;
         var namespaces = new Dictionary<string, (long Revision, ImmutableSortedDictionary<string, StoredEntry>.Builder Entries)>(StringComparer.Ordinal);
         using (var command = connection.CreateCommand())

@@ -8,30 +8,24 @@ namespace Autonomy.Server.Store;
 /// </summary>
 internal sealed class WriterCommands : IDisposable
 {
-    private readonly SqliteCommand _revision;
     private readonly SqliteCommand _version;
 
     public WriterCommands(SqliteConnection connection)
     {
-        _revision = Prepare(connection, "INSERT INTO revisions(revision, time, author) VALUES ($revision, $time, $author)", "$revision", "$time", "$author");
         _version = Prepare(connection, """
-            INSERT INTO versions(ns, key, revision, value, content_type, create_revision, version)
-            VALUES ($ns, $key, $revision, $value, $type, $created, $version)
-            """, "$ns", "$key", "$revision", "$value", "$type", "$created", "$version");
+            INSERT INTO versions(ns, key, revision, value, content_type, create_revision, version, time, author)
+            VALUES ($ns, $key, $revision, $value, $type, $created, $version, $time, $author)
+            """, "$ns", "$key", "$revision", "$value", "$type", "$created", "$version", "$time", "$author");
     }
 
     /// <summary>Makes every statement part of the batch's transaction.</summary>
     public void Enlist(SqliteTransaction transaction)
     {
-        _revision.Transaction = transaction;
         _version.Transaction = transaction;
     }
 
-    public void InsertRevision(long revision, DateTimeOffset time, string author) =>
-        Run(_revision, revision, time.ToUnixTimeMilliseconds(), author);
-
-    public void InsertVersion(string ns, string key, long revision, string? value, string contentType, long createRevision, long version) =>
-        Run(_version, ns, key, revision, (object?)value ?? DBNull.Value, contentType, createRevision, version);
+    public void InsertVersion(string ns, string key, long revision, string? value, string contentType, long createRevision, long version, DateTimeOffset time, string author) =>
+        Run(_version, ns, key, revision, (object?)value ?? DBNull.Value, contentType, createRevision, version, time.ToUnixTimeMilliseconds(), author);
 
     private static SqliteCommand Prepare(SqliteConnection connection, string sql, params string[] names)
     {
@@ -55,7 +49,6 @@ internal sealed class WriterCommands : IDisposable
 
     public void Dispose()
     {
-        _revision.Dispose();
         _version.Dispose();
     }
 }

@@ -197,6 +197,37 @@ public sealed class SqliteConfigStoreTests : IAsyncLifetime
         Assert.Equal("v7", _store.At("web", first + 7)["Old"].Value);
     }
 
+    [Fact]
+    public async Task AStoreFromBeforeVersionsCarriedTheirAuthorIsUpgraded()
+    {
+        await _store.DisposeAsync();
+        var path = Path.Combine(_folder.Directory, "old.db");
+        using (var old = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}"))
+        {
+            old.Open();
+            using var create = old.CreateCommand();
+            create.CommandText = """
+                CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
+                CREATE TABLE namespaces(name TEXT PRIMARY KEY, revision INTEGER NOT NULL, created_revision INTEGER NOT NULL);
+                CREATE TABLE revisions(revision INTEGER PRIMARY KEY, time INTEGER NOT NULL, author TEXT NOT NULL);
+                CREATE TABLE versions(ns TEXT NOT NULL, key TEXT NOT NULL, revision INTEGER NOT NULL, value TEXT, content_type TEXT NOT NULL,
+                    create_revision INTEGER NOT NULL, version INTEGER NOT NULL, PRIMARY KEY(ns, key, revision)) WITHOUT ROWID;
+                INSERT INTO namespaces VALUES ('web', 1, 1);
+                INSERT INTO revisions VALUES (1, 1700000000000, 'autonomy'), (2, 1700000001000, 'admin'), (3, 1700000002000, 'web/web-1');
+                INSERT INTO versions VALUES ('web', 'A', 2, 'one', 'text/plain', 2, 1), ('web', 'A', 3, 'two', 'text/plain', 2, 2);
+                """;
+            create.ExecuteNonQuery();
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
+        _store = SqliteConfigStore.Open(path);
+        Assert.Equal(3, _store.Revision);
+        Assert.Equal(["web/web-1", "admin"], _store.History("web", "A").Select(v => v.Author));
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1700000001000), _store.History("web", "A")[1].Time);
+        Assert.Equal(4, (await Put("web", "A", "three")).Revision);
+        Assert.Equal("admin", _store.History("web", "A")[0].Author);
+    }
+
     private sealed class ManualClock(DateTimeOffset now) : TimeProvider
     {
         public DateTimeOffset Now { get; set; } = now;
