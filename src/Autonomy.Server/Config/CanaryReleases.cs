@@ -22,6 +22,7 @@ internal sealed class CanaryReleases(ConfigCenter center, Supervisor supervisor)
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _monitors = [];
     private readonly Lock _gate = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long AtRevision, CanaryRelease? Active, long LastChange)> _current = new(StringComparer.Ordinal);
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Called with the namespace and the replicas whose view changed, so their files are rendered again.</summary>
@@ -33,10 +34,27 @@ internal sealed class CanaryReleases(ConfigCenter center, Supervisor supervisor)
     public IReadOnlyList<CanaryRelease> All(string ns) =>
         [.. center.Store.List(Namespace, $"canary:{ns}:").Select(e => JsonSerializer.Deserialize<CanaryRelease>(e.Value, Json)!).OrderByDescending(c => c.Started)];
 
-    public CanaryRelease? Active(string ns) => All(ns).FirstOrDefault(c => c.IsActive);
+    public CanaryRelease? Active(string ns) => Current(ns).Active;
 
     /// <summary>The revision at which a canary of <paramref name="ns"/> last started or ended (0: never).</summary>
-    public long LastChange(string ns) => center.Store.List(Namespace, $"canary:{ns}:").Select(e => e.Revision).DefaultIfEmpty(0).Max();
+    public long LastChange(string ns) => Current(ns).LastChange;
+
+    /// <summary>
+    /// What every replica read asks: worked out again only when the canary records changed (the
+    /// records' namespace has a new revision), not by reading every record on every request.
+    /// </summary>
+    private (CanaryRelease? Active, long LastChange) Current(string ns)
+    {
+        var revision = center.Store.Namespace(Namespace)?.Revision ?? 0;
+        if (_current.TryGetValue(ns, out var known) && known.AtRevision == revision)
+        {
+            return (known.Active, known.LastChange);
+        }
+        var active = All(ns).FirstOrDefault(c => c.IsActive);
+        var last = center.Store.List(Namespace, $"canary:{ns}:").Select(e => e.Revision).DefaultIfEmpty(0).Max();
+        _current[ns] = (revision, active, last);
+        return (active, last);
+    }
 
     /// <summary>The active canary of <paramref name="ns"/> that <paramref name="replica"/> takes part in, if any.</summary>
     public CanaryRelease? For(string ns, string? replica) =>

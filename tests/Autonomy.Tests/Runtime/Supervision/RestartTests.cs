@@ -34,6 +34,8 @@ public sealed class RestartTests
                   restart_policy: {condition: on-failure, max_attempts: 2, delay: 50ms}
             """);
         await p.UpAsync();
+        // Killed before its first line is written, the first run would not count, and the next would sleep.
+        await RunningProject.WaitUntilAsync(() => File.Exists(p.Files.PathOf("runs.txt")), "the first run writes its line");
         System.Diagnostics.Process.GetProcessById(p.Replica("worker-1").Pid!.Value).Kill();
         await RunningProject.WaitUntilAsync(() => p.Replica("worker-1").State == ReplicaState.Exited, "worker gives up");
         Assert.Equal(3, File.ReadAllLines(p.Files.PathOf("runs.txt")).Length);
