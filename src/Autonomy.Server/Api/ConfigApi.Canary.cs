@@ -18,20 +18,11 @@ internal static partial class ConfigApi
             {
                 return unknown;
             }
-            var operations = new List<CanaryOperation>();
-            for (var i = 0; i < (request.Operations?.Count ?? 0); i++)
+            if (CheckOperations(request.Operations) is { } bad)
             {
-                var op = request.Operations![i];
-                if (CheckKey(op.Key ?? "") is { } bad)
-                {
-                    return bad;
-                }
-                if (op.Op is not ("set" or "delete") || (op.Op == "set" && op.Value is null))
-                {
-                    return Problems.Of(400, "invalid-body", "The request body is not valid", $"operations[{i}]: op must be \"set\" (with a value) or \"delete\"");
-                }
-                operations.Add(new CanaryOperation(op.Op, op.Key!, op.Value, op.ContentType ?? StoreOperation.PlainText));
+                return bad;
             }
+            var operations = (request.Operations ?? []).Select(op => new CanaryOperation(op.Op!, op.Key!, op.Value, op.ContentType ?? StoreOperation.PlainText)).ToList();
             if (operations.Count == 0)
             {
                 return Problems.Of(400, "invalid-body", "The request body is not valid", "a canary needs at least one operation");

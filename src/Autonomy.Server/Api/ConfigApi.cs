@@ -119,27 +119,13 @@ internal static partial class ConfigApi
             {
                 return unknown;
             }
-            var operations = new List<StoreOperation>();
-            for (var i = 0; i < (request.Operations?.Count ?? 0); i++)
+            if (CheckOperations(request.Operations) is { } bad)
             {
-                var op = request.Operations![i];
-                if (CheckKey(op.Key ?? "") is { } bad)
-                {
-                    return bad;
-                }
-                switch (op.Op)
-                {
-                    case "set" when op.Value is not null:
-                        operations.Add(StoreOperation.Put(op.Key!, op.Value, op.ContentType ?? StoreOperation.PlainText));
-                        break;
-                    case "delete":
-                        operations.Add(StoreOperation.Delete(op.Key!));
-                        break;
-                    default:
-                        return Problems.Of(400, "invalid-body", "The request body is not valid",
-                            $"operations[{i}]: op must be \"set\" (with a value) or \"delete\"");
-                }
+                return bad;
             }
+            var operations = (request.Operations ?? []).Select(op => op.Op == "delete"
+                ? StoreOperation.Delete(op.Key!)
+                : StoreOperation.Put(op.Key!, op.Value!, op.ContentType ?? StoreOperation.PlainText)).ToList();
             var compares = (request.Compares ?? []).Select(c => new StoreCompare(c.Key, c.Revision)).ToList();
             return Committed(await store.CommitAsync(new StoreTransaction(ns, operations, TokenAuthorization.CallerOf(context).Author) { Compares = compares }, ct));
         });
@@ -212,6 +198,24 @@ internal static partial class ConfigApi
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<StoredEntry, byte[]> EntryCache = [];
 
     private static byte[] EntryJson(StoredEntry entry) => EntryCache.GetValue(entry, e => JsonSerializer.SerializeToUtf8Bytes(EntryView.From(e), Json));
+
+    /// <summary>What is wrong with the first operation that is not a set (with a value) or a delete of a valid key, or null.</summary>
+    private static IResult? CheckOperations(List<OperationRequest>? operations)
+    {
+        for (var i = 0; i < (operations?.Count ?? 0); i++)
+        {
+            var op = operations![i];
+            if (CheckKey(op.Key ?? "") is { } bad)
+            {
+                return bad;
+            }
+            if (op.Op is not ("set" or "delete") || (op.Op == "set" && op.Value is null))
+            {
+                return Problems.Of(400, "invalid-body", "The request body is not valid", $"operations[{i}]: op must be \"set\" (with a value) or \"delete\"");
+            }
+        }
+        return null;
+    }
 
     private static IResult? CheckKey(string key) =>
         ConfigNames.CheckKey(key) is { } problem ? Problems.Of(400, "invalid-key", "Invalid key", problem) : null;

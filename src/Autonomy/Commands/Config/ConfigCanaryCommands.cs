@@ -62,28 +62,18 @@ internal static class ConfigCanaryCommands
         var list = new Command("list", "The namespace's canaries, newest first, with what became of them") { listNs, ConfigCommand.Format };
         list.SetAction((parse, ct) => ProjectContext.WithServerAsync(parse, async client =>
         {
-            using var response = await client.GetAsync($"/v1/config/{Uri.EscapeDataString(parse.GetValue(listNs)!)}/canary", ct);
-            if (!response.IsSuccessStatusCode)
+            return await ConfigCommand.ShowAsync(client, $"/v1/config/{Uri.EscapeDataString(parse.GetValue(listNs)!)}/canary", parse, root =>
             {
-                return await ProjectContext.FailAsync(response);
-            }
-            var body = await response.Content.ReadAsStringAsync(ct);
-            if (parse.GetValue(ConfigCommand.Format) == "json")
-            {
-                await System.Console.Out.WriteLineAsync(body);
-                return 0;
-            }
-            using var json = JsonDocument.Parse(body);
-            var table = new Table().Border(TableBorder.None).AddColumns("ID", "STATE", "REPLICAS", "KEYS", "WHY");
-            foreach (var c in json.RootElement.EnumerateArray())
-            {
-                table.AddRow(Markup.Escape(c.GetProperty("id").GetString()!), Markup.Escape(c.GetProperty("state").GetString()!),
-                    Markup.Escape(string.Join(",", c.GetProperty("replicas").EnumerateArray().Select(r => r.GetString()))),
-                    Markup.Escape(string.Join(",", c.GetProperty("operations").EnumerateArray().Select(o => o.GetProperty("key").GetString()))),
-                    Markup.Escape(c.TryGetProperty("reason", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString()! : ""));
-            }
-            AnsiConsole.Write(table);
-            return 0;
+                var table = new Table().Border(TableBorder.None).AddColumns("ID", "STATE", "REPLICAS", "KEYS", "WHY");
+                foreach (var c in root.EnumerateArray())
+                {
+                    table.AddRow(Markup.Escape(c.GetProperty("id").GetString()!), Markup.Escape(c.GetProperty("state").GetString()!),
+                        Markup.Escape(string.Join(",", c.GetProperty("replicas").EnumerateArray().Select(r => r.GetString()))),
+                        Markup.Escape(string.Join(",", c.GetProperty("operations").EnumerateArray().Select(o => o.GetProperty("key").GetString()))),
+                        Markup.Escape(c.TryGetProperty("reason", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString()! : ""));
+                }
+                AnsiConsole.Write(table);
+            }, ct);
         }));
         command.Subcommands.Add(list);
         command.Subcommands.Add(Action("promote", "Commit the canary's change for every replica"));

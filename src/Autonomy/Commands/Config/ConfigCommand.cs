@@ -35,6 +35,28 @@ internal static class ConfigCommand
 
     public static Argument<string> Key() => new("KEY") { Description = "A ':'-separated key, as in .NET configuration (Logging:LogLevel:Default)" };
 
+    /// <summary>
+    /// GETs <paramref name="path"/> and prints it: as the server's JSON with <c>--format json</c>,
+    /// otherwise through <paramref name="show"/>. A problem is printed as one line, exit code 1.
+    /// </summary>
+    public static async Task<int> ShowAsync(HttpClient client, string path, ParseResult parse, Action<System.Text.Json.JsonElement> show, CancellationToken ct)
+    {
+        using var response = await client.GetAsync(path, ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            return await Console.ProjectContext.FailAsync(response);
+        }
+        var body = await response.Content.ReadAsStringAsync(ct);
+        if (parse.GetValue(Format) == "json")
+        {
+            await System.Console.Out.WriteLineAsync(body);
+            return 0;
+        }
+        using var json = System.Text.Json.JsonDocument.Parse(body);
+        show(json.RootElement);
+        return 0;
+    }
+
     /// <summary>The path of a key: each ':'-separated segment escaped, the ':' kept.</summary>
     public static string KeyPath(string ns, string key) =>
         $"/v1/config/{Uri.EscapeDataString(ns)}/keys/{string.Join(':', key.Split(':').Select(Uri.EscapeDataString))}";

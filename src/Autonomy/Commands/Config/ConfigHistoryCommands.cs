@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Net.Http.Json;
-using System.Text.Json;
 using Autonomy.Console;
 using Spectre.Console;
 
@@ -19,27 +18,17 @@ internal static class ConfigHistoryCommands
         {
             var path = $"/v1/config/{Uri.EscapeDataString(parse.GetValue(ns)!)}/history?limit={parse.GetValue(limit)}"
                 + (parse.GetValue(key) is { } k ? $"&key={Uri.EscapeDataString(k)}" : "");
-            using var response = await client.GetAsync(path, ct);
-            if (!response.IsSuccessStatusCode)
+            return await ConfigCommand.ShowAsync(client, path, parse, root =>
             {
-                return await ProjectContext.FailAsync(response);
-            }
-            var body = await response.Content.ReadAsStringAsync(ct);
-            if (parse.GetValue(ConfigCommand.Format) == "json")
-            {
-                await System.Console.Out.WriteLineAsync(body);
-                return 0;
-            }
-            using var json = JsonDocument.Parse(body);
-            var table = new Table().Border(TableBorder.None).AddColumns("REVISION", "TIME", "AUTHOR", "KEY", "VALUE");
-            foreach (var change in json.RootElement.EnumerateArray())
-            {
-                var value = change.GetProperty("deleted").GetBoolean() ? "[grey](deleted)[/]" : Markup.Escape(ConfigReadCommands.Shorten(change.GetProperty("value").GetString()!));
-                table.AddRow(change.GetProperty("revision").ToString(), change.GetProperty("time").GetDateTimeOffset().ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture),
-                    Markup.Escape(change.GetProperty("author").GetString()!), Markup.Escape(change.GetProperty("key").GetString()!), value);
-            }
-            AnsiConsole.Write(table);
-            return 0;
+                var table = new Table().Border(TableBorder.None).AddColumns("REVISION", "TIME", "AUTHOR", "KEY", "VALUE");
+                foreach (var change in root.EnumerateArray())
+                {
+                    var value = change.GetProperty("deleted").GetBoolean() ? "[grey](deleted)[/]" : Markup.Escape(ConfigReadCommands.Shorten(change.GetProperty("value").GetString()!));
+                    table.AddRow(change.GetProperty("revision").ToString(), change.GetProperty("time").GetDateTimeOffset().ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture),
+                        Markup.Escape(change.GetProperty("author").GetString()!), Markup.Escape(change.GetProperty("key").GetString()!), value);
+                }
+                AnsiConsole.Write(table);
+            }, ct);
         }));
         return command;
     }
@@ -68,33 +57,23 @@ internal static class ConfigHistoryCommands
         command.SetAction((parse, ct) => ProjectContext.WithServerAsync(parse, async client =>
         {
             var path = $"/v1/config/{Uri.EscapeDataString(parse.GetValue(ns)!)}/diff?from={parse.GetValue(from)}" + (parse.GetValue(to) is { } t ? $"&to={t}" : "");
-            using var response = await client.GetAsync(path, ct);
-            if (!response.IsSuccessStatusCode)
+            return await ConfigCommand.ShowAsync(client, path, parse, root =>
             {
-                return await ProjectContext.FailAsync(response);
-            }
-            var body = await response.Content.ReadAsStringAsync(ct);
-            if (parse.GetValue(ConfigCommand.Format) == "json")
-            {
-                await System.Console.Out.WriteLineAsync(body);
-                return 0;
-            }
-            using var json = JsonDocument.Parse(body);
-            foreach (var d in json.RootElement.EnumerateArray())
-            {
-                var name = d.GetProperty("key").GetString();
-                var before = d.GetProperty("before").GetString();
-                var after = d.GetProperty("after").GetString();
-                if (before is not null)
+                foreach (var d in root.EnumerateArray())
                 {
-                    await System.Console.Out.WriteLineAsync($"- {name} = {before}");
+                    var name = d.GetProperty("key").GetString();
+                    var before = d.GetProperty("before").GetString();
+                    var after = d.GetProperty("after").GetString();
+                    if (before is not null)
+                    {
+                        System.Console.Out.WriteLine($"- {name} = {before}");
+                    }
+                    if (after is not null)
+                    {
+                        System.Console.Out.WriteLine($"+ {name} = {after}");
+                    }
                 }
-                if (after is not null)
-                {
-                    await System.Console.Out.WriteLineAsync($"+ {name} = {after}");
-                }
-            }
-            return 0;
+            }, ct);
         }));
         return command;
     }

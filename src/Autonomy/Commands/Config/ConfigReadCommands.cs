@@ -17,38 +17,28 @@ internal static class ConfigReadCommands
         {
             var name = parse.GetValue(ns);
             var path = name is null ? "/v1/config" : $"/v1/config/{Uri.EscapeDataString(name)}" + (parse.GetValue(prefix) is { } p ? $"?prefix={Uri.EscapeDataString(p)}" : "");
-            using var response = await client.GetAsync(path, ct);
-            if (!response.IsSuccessStatusCode)
+            return await ConfigCommand.ShowAsync(client, path, parse, root =>
             {
-                return await ProjectContext.FailAsync(response);
-            }
-            var body = await response.Content.ReadAsStringAsync(ct);
-            if (parse.GetValue(ConfigCommand.Format) == "json")
-            {
-                await System.Console.Out.WriteLineAsync(body);
-                return 0;
-            }
-            using var json = JsonDocument.Parse(body);
-            var table = new Table().Border(TableBorder.None);
-            if (name is null)
-            {
-                table.AddColumns("NAMESPACE", "KEYS", "REVISION");
-                foreach (var n in json.RootElement.EnumerateArray())
+                var table = new Table().Border(TableBorder.None);
+                if (name is null)
                 {
-                    table.AddRow(Markup.Escape(n.GetProperty("name").GetString()!), n.GetProperty("keys").ToString(), n.GetProperty("revision").ToString());
+                    table.AddColumns("NAMESPACE", "KEYS", "REVISION");
+                    foreach (var n in root.EnumerateArray())
+                    {
+                        table.AddRow(Markup.Escape(n.GetProperty("name").GetString()!), n.GetProperty("keys").ToString(), n.GetProperty("revision").ToString());
+                    }
                 }
-            }
-            else
-            {
-                table.AddColumns("KEY", "VALUE", "REVISION", "VERSION");
-                foreach (var e in json.RootElement.GetProperty("entries").EnumerateArray())
+                else
                 {
-                    table.AddRow(Markup.Escape(e.GetProperty("key").GetString()!), Markup.Escape(Shorten(e.GetProperty("value").GetString()!)),
-                        e.GetProperty("revision").ToString(), e.GetProperty("version").ToString());
+                    table.AddColumns("KEY", "VALUE", "REVISION", "VERSION");
+                    foreach (var e in root.GetProperty("entries").EnumerateArray())
+                    {
+                        table.AddRow(Markup.Escape(e.GetProperty("key").GetString()!), Markup.Escape(Shorten(e.GetProperty("value").GetString()!)),
+                            e.GetProperty("revision").ToString(), e.GetProperty("version").ToString());
+                    }
                 }
-            }
-            AnsiConsole.Write(table);
-            return 0;
+                AnsiConsole.Write(table);
+            }, ct);
         }));
         return command;
     }
