@@ -79,6 +79,9 @@ internal sealed class AutonomyTarget : IConfigTarget
     public IConfigClient CreateClient(bool serializableReads = false) =>
         new AutonomyConfigClient(CreateHttpClient(TimeSpan.FromSeconds(30)));
 
+    /// <summary>A client of GET /healthz on a connection of its own: the cost of an HTTP call that does nothing.</summary>
+    public HttpClient CreateHealthClient() => CreateHttpClient(TimeSpan.FromSeconds(30));
+
     public async Task<IAsyncDisposable> WatchAsync(Action<string, long> onChange, CancellationToken cancellationToken) =>
         await ServerSentEventsWatch.OpenAsync(
             CreateHttpClient(Timeout.InfiniteTimeSpan), $"/v1/config/{Namespace}/watch", onChange, cancellationToken);

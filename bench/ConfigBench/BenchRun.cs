@@ -74,6 +74,14 @@ internal sealed class BenchRun(BenchOptions options, IReadOnlyList<IConfigTarget
         }
         foreach (var clients in options.Clients)
         {
+            foreach (var target in targets.OfType<AutonomyTarget>())
+            {
+                Progress($"{runLabel}: {target.Name}, GET /healthz with {clients} client{(clients == 1 ? "" : "s")}");
+                Record($"http_floor_per_s_{clients}c", target, await Measurements.HttpFloorPerSecondAsync(target, clients, duration, ct));
+            }
+        }
+        foreach (var clients in options.Clients)
+        {
             foreach (var target in targets)
             {
                 Progress($"{runLabel}: {target.Name}, durable writes with {clients} client{(clients == 1 ? "" : "s")}");

@@ -113,6 +113,30 @@ internal static class Measurements
         }
     }
 
+    /// <summary>
+    /// Calls per second of GET /healthz, which reads nothing and writes nothing: what the HTTP stack alone
+    /// allows on this machine, the ceiling of every other figure of Autonomy's in the table.
+    /// </summary>
+    public static async Task<double> HttpFloorPerSecondAsync(AutonomyTarget target, int clients, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var callers = Enumerable.Range(0, clients).Select(_ => target.CreateHealthClient()).ToArray();
+        async Task CallAsync(HttpClient http, CancellationToken ct)
+        {
+            using var response = await http.GetAsync("/healthz", ct);
+            response.EnsureSuccessStatusCode();
+            await response.Content.ReadAsByteArrayAsync(ct);
+        }
+        try
+        {
+            await Task.WhenAll(callers.Select(c => CallAsync(c, cancellationToken)));
+            return await CountPerSecondAsync(clients, duration, (i, _, ct) => CallAsync(callers[i], ct), cancellationToken);
+        }
+        finally
+        {
+            Array.ForEach(callers, c => c.Dispose());
+        }
+    }
+
     /// <summary>Acknowledged (durable) writes per second by <paramref name="clients"/> concurrent clients,
     /// each writing keys of its own on its own connection.</summary>
     public static async Task<double> WritesPerSecondAsync(

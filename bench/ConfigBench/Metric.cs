@@ -23,6 +23,10 @@ internal sealed record Metric(string Key, string Label, string Format, bool High
         }
         foreach (var c in options.Clients)
         {
+            yield return new($"http_floor_per_s_{c}c", $"GET /healthz/s (HTTP alone, no store), {Clients(c)}", "N0", true);
+        }
+        foreach (var c in options.Clients)
+        {
             yield return new($"writes_per_s_{c}c", $"durable writes/s, {Clients(c)}", "N0", true);
         }
         foreach (var c in options.Clients)
