@@ -19,6 +19,7 @@ internal static class Cli
         root.Subcommands.Add(ScaleCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(Commands.Config.ConfigCommand.Create());
+        root.Subcommands.Add(Commands.Db.DbCommand.Create());
         return root;
     }
 

@@ -28,7 +28,12 @@ public sealed class ControlPlane : IAsyncDisposable
         Supervisor = new Supervisor(project, options);
         Tokens = new ReplicaTokens(() => Port);
         Supervisor.Credentials = Tokens;
+        Databases = new Data.Databases(Supervisor, new Data.FileDatabasePasswords(Path.Combine(options.StateDirectory, "data", "passwords")));
+        Supervisor.Databases = Databases;
     }
+
+    /// <summary>Each service's own database.</summary>
+    public Data.Databases Databases { get; }
 
     internal ReplicaTokens Tokens { get; }
 
@@ -91,6 +96,7 @@ public sealed class ControlPlane : IAsyncDisposable
         ConfigSync.Attach();
         ControlPlaneApi.Map(_app, this, ServerRecord.AdminToken(StateDirectory));
         ConfigApi.Map(_app, _config, Canaries);
+        DatabaseApi.Map(_app, Databases);
         await _app.StartAsync(ct);
         Port = new Uri(_app.Urls.First()).Port;
         new ServerRecord(Environment.ProcessId, Port, ProcessGroups.ReadStartTime(Environment.ProcessId) ?? 0).Write(StateDirectory);

@@ -27,6 +27,12 @@ public sealed record SupervisorOptions
     /// <summary>How many of a failing service's last log lines an error shows.</summary>
     public int FailureLogLines { get; init; } = 20;
 
+    /// <summary>
+    /// Folders searched for PostgreSQL's server programs for a managed server; null searches PATH, then
+    /// Debian's /usr/lib/postgresql/&lt;major&gt;/bin, newest first.
+    /// </summary>
+    public IReadOnlyList<string>? PostgresBinaryDirectories { get; init; }
+
     /// <summary>The environment services inherit beneath their own (the shell's, by default).</summary>
     public IReadOnlyDictionary<string, string>? InheritedEnvironment { get; init; }
 }

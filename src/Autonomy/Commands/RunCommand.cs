@@ -34,7 +34,7 @@ internal static class RunCommand
             ServicePlan plan;
             try
             {
-                plan = new ServicePlanner(context.Project, options, new PortAllocator()).PlanAll([definition]).Single();
+                plan = new ServicePlanner(context.Project, options, new PortAllocator()).PlanAll([definition]).Single(p => p.Name == definition.Name);
             }
             catch (ServicePlanException e)
             {

@@ -12,10 +12,15 @@ public sealed class RunningServer : IAsyncDisposable
 {
     private bool _running = true;
 
-    private RunningServer(TempProject files, ControlPlane plane)
+    private readonly Dictionary<string, string>? _env;
+    private readonly Func<SupervisorOptions, SupervisorOptions>? _configure;
+
+    private RunningServer(TempProject files, ControlPlane plane, Dictionary<string, string>? env, Func<SupervisorOptions, SupervisorOptions>? configure)
     {
         Files = files;
         Plane = plane;
+        _env = env;
+        _configure = configure;
         Http = Client(ServerRecord.AdminToken(plane.StateDirectory));
     }
 
@@ -27,8 +32,12 @@ public sealed class RunningServer : IAsyncDisposable
 
     public Uri BaseAddress => new($"http://127.0.0.1:{Plane.Port}");
 
-    /// <summary>Writes the compose file (and any other <paramref name="files"/>, by relative path), then starts the server and the services.</summary>
-    public static async Task<RunningServer> StartAsync(string composeYaml, IReadOnlyDictionary<string, string>? files = null)
+    /// <summary>
+    /// Writes the compose file (and any other <paramref name="files"/>, by relative path), then starts the server and the services;
+    /// <paramref name="env"/> is the environment the files are read with (shell and .env), <paramref name="configure"/> changes the supervisor's options.
+    /// </summary>
+    public static async Task<RunningServer> StartAsync(string composeYaml, IReadOnlyDictionary<string, string>? files = null,
+        Dictionary<string, string>? env = null, Func<SupervisorOptions, SupervisorOptions>? configure = null)
     {
         var folder = new TempProject();
         folder.Write("compose.yaml", composeYaml);
@@ -36,18 +45,33 @@ public sealed class RunningServer : IAsyncDisposable
         {
             folder.Write(path, text);
         }
-        return await StartInAsync(folder);
+        try
+        {
+            return new(folder, await StartPlaneAsync(folder, 0, env, configure), env, configure);
+        }
+        catch
+        {
+            folder.Dispose();
+            throw;
+        }
     }
 
-    private static async Task<RunningServer> StartInAsync(TempProject files) => new(files, await StartPlaneAsync(files, 0));
-
-    private static async Task<ControlPlane> StartPlaneAsync(TempProject files, int port)
+    private static async Task<ControlPlane> StartPlaneAsync(TempProject files, int port, Dictionary<string, string>? env, Func<SupervisorOptions, SupervisorOptions>? configure)
     {
-        var project = files.Load();
-        var plane = new ControlPlane(project, new SupervisorOptions { StateDirectory = Path.Combine(files.Directory, ".autonomy", project.Name) });
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await plane.ListenAsync(port, cts.Token);
-        await plane.UpAsync(null, cts.Token);
+        var project = files.Load(env: env);
+        var options = new SupervisorOptions { StateDirectory = Path.Combine(files.Directory, ".autonomy", project.Name) };
+        var plane = new ControlPlane(project, configure?.Invoke(options) ?? options);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        try
+        {
+            await plane.ListenAsync(port, cts.Token);
+            await plane.UpAsync(null, cts.Token);
+        }
+        catch
+        {
+            await plane.DisposeAsync();
+            throw;
+        }
         return plane;
     }
 
@@ -61,7 +85,7 @@ public sealed class RunningServer : IAsyncDisposable
     /// <summary>Starts a new server on the same files and the same port, as a restart of the platform would.</summary>
     public async Task StartAgainAsync()
     {
-        Plane = await StartPlaneAsync(Files, BaseAddress.Port);
+        Plane = await StartPlaneAsync(Files, BaseAddress.Port, _env, _configure);
         _running = true;
     }
 

@@ -71,6 +71,7 @@ internal sealed partial class ComposeLoad
         ValidateReferences(merged!);
         CheckDependencyCycles(merged!);
         WarnAboutContainerOnlyFields(merged!);
+        ValidateDatabaseFields(merged!, projectDirectory);
         _diagnostics.ThrowIfErrors();
 
         var root = new MappingNode(merged!.Location);

@@ -36,4 +36,10 @@ public sealed record ServicePlan
 
     /// <summary>The compose configs it uses, as files written for each replica.</summary>
     public IReadOnlyList<ConfigFilePlan> ConfigFiles { get; init; } = [];
+
+    /// <summary>Its own database, provisioned before its first replica starts; null when it has none.</summary>
+    public Data.DatabasePlan? Database { get; init; }
+
+    /// <summary>Set when the service is a PostgreSQL server Autonomy runs (the postgres image, or the server it adds).</summary>
+    public Data.Managed.ManagedServerPlan? ManagedServer { get; init; }
 }

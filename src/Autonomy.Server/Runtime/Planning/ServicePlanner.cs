@@ -13,6 +13,9 @@ internal sealed partial class ServicePlanner(ComposeProject project, SupervisorO
 {
     private readonly List<string> _problems = [];
 
+    /// <summary>Things worth telling that do not stop anything (a name mapped for PostgreSQL, an image version this machine lacks).</summary>
+    public List<string> Notes { get; } = [];
+
     public IReadOnlyList<ServicePlan> PlanAll(IEnumerable<ServiceDefinition>? only = null)
     {
         var plans = new List<ServicePlan>();
@@ -23,6 +26,8 @@ internal sealed partial class ServicePlanner(ComposeProject project, SupervisorO
                 plans.Add(plan);
             }
         }
+        AssignManagedServers(plans);
+        CheckDatabaseNames(plans);
         CheckHealthDependencies(plans);
         if (_problems.Count > 0)
         {
@@ -53,8 +58,13 @@ internal sealed partial class ServicePlanner(ComposeProject project, SupervisorO
         }
         else if (service.Command is null && service.Entrypoint is null)
         {
-            var what = service.Image is { } img ? $"only an image ({img})" : "neither a command nor a build";
-            Problem(service, $"it has {what}, and without a container engine Autonomy runs services as native processes",
+            if (service.Image is { } img && Data.Managed.PostgresImage.IsPostgres(img, out var major))
+            {
+                return PlanPostgresImage(service, img, major);
+            }
+            var what = service.Image is { } i ? $"only an image ({i})" : "neither a command nor a build";
+            Problem(service, $"it has {what}, and without a container engine Autonomy runs services as native processes"
+                + (service.Image is null ? "" : $"; of images, it satisfies {Data.Managed.PostgresImage.Satisfiable}"),
                 "give it 'build:' (a folder with a Dockerfile whose CMD says how to run it) or 'command:' (the program to run)");
             return null;
         }
@@ -108,6 +118,7 @@ internal sealed partial class ServicePlanner(ComposeProject project, SupervisorO
             Published = Published(service),
             Volumes = Volumes(service, workingDirectory, baseDirectory, imageWorkDir),
             ConfigFiles = ConfigFiles(service, workingDirectory, baseDirectory, imageWorkDir),
+            Database = Database(service),
         };
     }
 

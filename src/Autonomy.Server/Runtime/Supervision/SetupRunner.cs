@@ -14,11 +14,13 @@ internal sealed class SetupRunner(Supervisor supervisor)
     public async Task RunAsync(ServicePlan plan, IReadOnlyList<string> command, CancellationToken ct)
     {
         var replicaId = $"{plan.Name}-setup";
-        var environment = Planning.ReplicaEnvironment.Build(supervisor.Inherited, plan, new Dictionary<string, string>
+        // The service's database is there before its setup runs, so that a setup may migrate it.
+        var platform = new Dictionary<string, string>(supervisor.Databases?.VariablesFor(plan.Name) ?? new Dictionary<string, string>())
         {
             ["AUTONOMY_SERVICE"] = plan.Name,
             ["AUTONOMY_INSTANCE"] = replicaId,
-        });
+        };
+        var environment = Planning.ReplicaEnvironment.Build(supervisor.Inherited, plan, platform);
         var program = ProgramResolver.Resolve(command[0], plan.WorkingDirectory, environment.GetValueOrDefault("PATH"))
             ?? throw new ServiceStartException(plan.Name, $"cannot run its setup: the program '{command[0]}' is not on PATH", []);
         supervisor.Logs.Write(new LogLine(DateTimeOffset.UtcNow, plan.Name, replicaId, LogStream.System, $"setup: {string.Join(' ', command)}"));

@@ -39,6 +39,9 @@ public sealed class Supervisor : IAsyncDisposable
     /// <summary>Set by the server before <see cref="UpAsync"/>: each replica's control-plane variables.</summary>
     public IReplicaCredentials? Credentials { get; set; }
 
+    /// <summary>Set by the server before <see cref="UpAsync"/>: each service's own database.</summary>
+    public IServiceDatabases? Databases { get; set; }
+
     /// <summary>Writes the compose configs of each replica before it starts.</summary>
     public ReplicaConfigFiles ConfigFiles { get; }
 
@@ -73,7 +76,9 @@ public sealed class Supervisor : IAsyncDisposable
         }
 
         var selected = Selected(only);
-        _plans = new ServicePlanner(_project, Options, Ports).PlanAll(selected);
+        var planner = new ServicePlanner(_project, Options, Ports);
+        _plans = planner.PlanAll(selected);
+        _warnings.AddRange(planner.Notes.Except(_warnings).ToList());
         foreach (var plan in _plans)
         {
             _services[plan.Name] = new ServiceRuntime(this, plan);
@@ -114,6 +119,7 @@ public sealed class Supervisor : IAsyncDisposable
     private async Task StartServiceAsync(ServiceRuntime service, CancellationToken ct)
     {
         await WaitForDependenciesAsync(service.Plan, failFast: true, ct);
+        await PrepareDatabaseAsync(service, service.Plan, ct);
         if (service.Plan.Setup is { } setup)
         {
             service.Stage = ServiceStage.SettingUp;
@@ -121,6 +127,25 @@ public sealed class Supervisor : IAsyncDisposable
         }
         service.Stage = ServiceStage.Started;
         await service.StartAsync(ct);
+    }
+
+    /// <summary>Before anything of the service runs: its managed server's cluster, or its own database.</summary>
+    private async Task PrepareDatabaseAsync(ServiceRuntime service, ServicePlan plan, CancellationToken ct)
+    {
+        if (Databases is null || (plan.Database is null && plan.ManagedServer is null))
+        {
+            return;
+        }
+        service.Stage = ServiceStage.SettingUp;
+        NotifyChanged();
+        try
+        {
+            await Databases.PrepareAsync(plan, ct);
+        }
+        catch (Data.DatabaseException e)
+        {
+            throw new ServiceStartException(plan.Name, plan.ManagedServer is null ? $"has no database: {e.Message}" : $"cannot start its PostgreSQL: {e.Message}", []);
+        }
     }
 
     /// <summary>Waits until every dependency of <paramref name="plan"/> meets its condition.</summary>
@@ -168,6 +193,7 @@ public sealed class Supervisor : IAsyncDisposable
     {
         var planner = new ServicePlanner(project, Options, Ports);
         var plans = planner.PlanAll().ToList();
+        _warnings.AddRange(planner.Notes.Except(_warnings).ToList());
         for (var i = 0; i < plans.Count; i++)
         {
             if (_services.TryGetValue(plans[i].Name, out var existing) && plans[i].Published.Count == 0)
@@ -193,6 +219,8 @@ public sealed class Supervisor : IAsyncDisposable
         PrepareVolumes();
         foreach (var name in rolled)
         {
+            await PrepareDatabaseAsync(_services[name], byName[name], ct);
+            _services[name].Stage = ServiceStage.Started;
             await _services[name].RollToAsync(byName[name], ct);
         }
         var starting = changed.Except(rolled).Concat(added).Select(n => new ServiceRuntime(this, byName[n])).ToList();
@@ -272,6 +300,10 @@ public sealed class Supervisor : IAsyncDisposable
             platform[volume.VariableName] = volume.HostPath;
         }
         foreach (var (key, value) in Credentials?.Issue(plan.Name, replica.Id) ?? new Dictionary<string, string>())
+        {
+            platform[key] = value;
+        }
+        foreach (var (key, value) in Databases?.VariablesFor(plan.Name) ?? new Dictionary<string, string>())
         {
             platform[key] = value;
         }
