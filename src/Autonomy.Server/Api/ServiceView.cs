@@ -3,8 +3,9 @@ using Autonomy.Server.Runtime.Supervision;
 
 namespace Autonomy.Server.Api;
 
-/// <summary>A service in the API and in <c>ps --format json</c>: scripts rely on this shape.</summary>
-public sealed record ServiceView(string Name, string State, string Health, int Port, IReadOnlyList<ReplicaView> Replicas)
+/// <summary>A service in the API and in <c>ps --format json</c>: scripts rely on this shape. <c>runs</c> is there only for a service an image's stand-in runs.</summary>
+public sealed record ServiceView(string Name, string State, string Health, int Port, IReadOnlyList<ReplicaView> Replicas,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Runs = null)
 {
     public static ServiceView From(ServiceStatus s)
     {
@@ -17,7 +18,7 @@ public sealed record ServiceView(string Name, string State, string Health, int P
         var health = s.Replicas.Count == 0 || s.Replicas.All(r => r.Health == HealthStatus.None) ? "none"
             : s.Replicas.Any(r => r.Health == HealthStatus.Unhealthy) ? "unhealthy"
             : s.Replicas.All(r => r.Health == HealthStatus.Healthy) ? "healthy" : "starting";
-        return new ServiceView(s.Name, state, health, s.Port, replicas);
+        return new ServiceView(s.Name, state, health, s.Port, replicas, s.Runs);
     }
 }
 

@@ -40,9 +40,14 @@ internal static class PsCommand
                 return 0;
             }
             var rows = new List<string[]> { new[] { "SERVICE", "REPLICA", "STATE", "HEALTH", "PID", "PORT", "RESTARTS", "UPTIME" } };
+            var notes = new List<string>();
             using var services = JsonDocument.Parse(json);
             foreach (var service in services.RootElement.EnumerateArray())
             {
+                if (service.TryGetProperty("runs", out var runs))
+                {
+                    notes.Add($"{service.GetProperty("name").GetString()}: {runs.GetString()}, on 127.0.0.1:{service.GetProperty("port").GetInt32()}");
+                }
                 foreach (var r in service.GetProperty("replicas").EnumerateArray())
                 {
                     rows.Add(
@@ -63,6 +68,10 @@ internal static class PsCommand
             foreach (var row in rows)
             {
                 await System.Console.Out.WriteLineAsync(string.Join("   ", row.Select((cell, c) => cell.PadRight(widths[c]))).TrimEnd());
+            }
+            foreach (var note in notes)
+            {
+                await System.Console.Out.WriteLineAsync(note);
             }
             return 0;
         });

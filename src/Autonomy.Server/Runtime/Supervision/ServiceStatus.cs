@@ -2,9 +2,10 @@ namespace Autonomy.Server.Runtime.Supervision;
 
 /// <summary>
 /// A service as <c>ps</c> shows it: its stable port and its replicas; while it has none yet, the
-/// stage it is in before they start.
+/// stage it is in before they start. <paramref name="Runs"/> says what stands in for an image
+/// (Autonomy's managed PostgreSQL for the postgres image), null for a service that runs its own command.
 /// </summary>
-public sealed record ServiceStatus(string Name, int Port, IReadOnlyList<ReplicaStatus> Replicas, ServiceStage Stage = ServiceStage.Started);
+public sealed record ServiceStatus(string Name, int Port, IReadOnlyList<ReplicaStatus> Replicas, ServiceStage Stage = ServiceStage.Started, string? Runs = null);
 
 /// <summary>Where a service is on its way up.</summary>
 public enum ServiceStage

@@ -257,7 +257,11 @@ public sealed class Supervisor : IAsyncDisposable
     public IAsyncEnumerable<LogLine> FollowLogs(CancellationToken ct) => Logs.Follow(null, ct);
 
     public IReadOnlyList<ServiceStatus> Status() =>
-        [.. _plans.Where(p => _services.ContainsKey(p.Name)).Select(p => _services[p.Name]).Select(s => new ServiceStatus(s.Name, s.Plan.ServicePort, [.. s.Replicas.Select(r => r.Status())], s.Stage))];
+        [.. _plans.Where(p => _services.ContainsKey(p.Name)).Select(p => _services[p.Name]).Select(s => new ServiceStatus(s.Name, s.Plan.ServicePort, [.. s.Replicas.Select(r => r.Status())], s.Stage, Runs(s.Plan)))];
+
+    private static string? Runs(ServicePlan plan) => plan.ManagedServer is not { } server ? null
+        : server.Image is { } image ? $"Autonomy's managed PostgreSQL {server.Binaries.Major}, in place of the image {image}"
+        : $"Autonomy's managed PostgreSQL {server.Binaries.Major}, for the services on x-autonomy.database: postgres";
 
     public async Task ScaleAsync(string service, int replicas, CancellationToken ct = default) => await Runtime(service).ScaleAsync(replicas, ct);
 
