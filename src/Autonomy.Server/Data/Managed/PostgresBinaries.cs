@@ -19,9 +19,16 @@ public sealed record PostgresBinaries(string Directory, int Major)
     public static PostgresBinaries? Find(IReadOnlyList<string>? searchDirectories, string? path, int? preferredMajor = null)
     {
         var candidates = new List<PostgresBinaries>();
-        foreach (var directory in searchDirectories ?? Defaults(path))
+        foreach (var folder in searchDirectories ?? Defaults(path))
         {
-            if (File.Exists(Path.Combine(directory, "postgres")) && File.Exists(Path.Combine(directory, "initdb")) && MajorOf(directory) is { } major)
+            var postgres = Path.Combine(folder, "postgres");
+            if (!File.Exists(postgres) || !File.Exists(Path.Combine(folder, "initdb")))
+            {
+                continue;
+            }
+            // A link on PATH (/usr/local/bin/postgres) stands for the folder that has all of the server's programs.
+            var directory = Path.GetDirectoryName(new FileInfo(postgres).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? postgres)!;
+            if (File.Exists(Path.Combine(directory, "pg_isready")) && MajorOf(directory) is { } major && candidates.All(c => c.Directory != directory))
             {
                 candidates.Add(new PostgresBinaries(directory, major));
             }

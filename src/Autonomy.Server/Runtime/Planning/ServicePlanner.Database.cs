@@ -124,6 +124,8 @@ internal sealed partial class ServicePlanner
             Command = ["/bin/sh", "-c", $"exec '{isReady}' -q -h 127.0.0.1 -p \"$PORT\""],
             HttpPath = null,
             StartInterval = ServerStartInterval,
+            // Crash recovery after an unclean stop can take a while; until the server answers, a failed probe does not count.
+            StartPeriod = TimeSpan.FromSeconds(Math.Max(60, (timing ?? NativeDefaults).StartPeriod.TotalSeconds)),
         };
         return new ServicePlan
         {
