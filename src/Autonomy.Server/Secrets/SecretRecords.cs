@@ -20,4 +20,6 @@ public sealed class UnknownSecretException(string name, long? version = null)
     : Exception(version is { } v ? $"secret '{name}' has no version {v}" : $"no secret '{name}'")
 {
     public string Name { get; } = name;
+
+    public long? Version { get; } = version;
 }
