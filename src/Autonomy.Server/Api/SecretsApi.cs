@@ -19,19 +19,7 @@ internal static class SecretsApi
     {
         var secrets = app.MapGroup("/v1/secrets");
 
-        secrets.MapGet("", () =>
-        {
-            var users = SecretGrants.UsedBy(supervisor.Project);
-            return Results.Json(store.List().Select(s => new
-            {
-                name = s.Name,
-                version = s.Version,
-                versions = s.Versions,
-                created = s.Created,
-                updated = s.Updated,
-                services = users.GetValueOrDefault(s.Name) ?? [],
-            }), Json);
-        });
+        secrets.MapGet("", () => Results.Json(SecretListing.Of(store.List(), supervisor.Project), Json));
 
         secrets.MapPut("/{name}", async (string name, HttpContext context, CancellationToken ct) =>
         {
@@ -74,14 +62,7 @@ internal static class SecretsApi
             });
         });
 
-        secrets.MapGet("/{name}/history", (string name) => Guarded(() => Results.Json(store.History(name).Select(v => new
-        {
-            version = v.Version,
-            time = v.Time,
-            author = v.Author,
-            keyFingerprint = v.KeyFingerprint,
-            restoredFrom = v.RestoredFrom,
-        }), Json)));
+        secrets.MapGet("/{name}/history", (string name) => Guarded(() => Results.Json(store.History(name), Json)));
 
         secrets.MapPost("/{name}/rollback", (string name, RollbackRequest request, HttpContext context) => request.Version is not { } version
             ? Problems.Of(400, "invalid-version", "Invalid version", "give the version to go back to: {\"version\": N}")
@@ -95,12 +76,7 @@ internal static class SecretsApi
                 previousFingerprint = rotation.PreviousFingerprint,
                 fingerprint = rotation.Fingerprint,
                 reencrypted = rotation.Reencrypted,
-                origin = rotation.Origin switch
-                {
-                    MasterKeyOrigin.Environment => "environment",
-                    MasterKeyOrigin.KeyFile => "key-file",
-                    _ => "state-file",
-                },
+                origin = rotation.OriginName,
                 keyFile = store.Keys.Path,
                 // Only when the key lives in the environment: Autonomy cannot keep it, so this answer is the one copy.
                 key = rotation.NewKey,

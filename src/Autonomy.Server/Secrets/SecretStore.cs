@@ -29,6 +29,11 @@ public sealed partial class SecretStore
         using var connection = Connect();
         Execute(connection, "PRAGMA journal_mode=WAL;");
         Execute(connection, SecretSchema.Create);
+        // The store holds sealed secrets (and tokens and the audit log beside the config): the owner's alone.
+        foreach (var file in new[] { path, path + "-wal", path + "-shm" }.Where(File.Exists))
+        {
+            File.SetUnixFileMode(file, DurableFile.OwnerOnly);
+        }
     }
 
     /// <summary>Opens the secrets of the store in <paramref name="path"/> (creating the file and the table if needed).</summary>
