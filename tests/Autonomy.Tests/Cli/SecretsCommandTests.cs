@@ -129,4 +129,24 @@ public sealed class SecretsCommandTests : IDisposable
         var fromArgument = await Run("secrets", "set", "billing_signing_key", "value-on-the-command-line");
         Assert.Equal(2, fromArgument.ExitCode);
     }
+
+    [Fact]
+    public async Task ConvertShowsWhereAnEnvironmentSecretComesFromNotItsValue()
+    {
+        _project.Write("compose.yaml", """
+            name: secretscli
+            services:
+              api:
+                command: sleep 300
+                secrets: [token]
+            secrets:
+              token:
+                environment: API_TOKEN
+            """);
+        var env = new Dictionary<string, string?> { ["API_TOKEN"] = "tok-from-the-shell-8c1d" };
+        var yaml = await Ok(["convert"], env: env);
+        Assert.Contains("environment: API_TOKEN", yaml.StandardOutput, StringComparison.Ordinal);
+        var json = await Ok(["convert", "--format", "json"], env: env);
+        Assert.DoesNotContain("tok-from-the-shell-8c1d", yaml.ToString() + json, StringComparison.Ordinal);
+    }
 }
