@@ -8,7 +8,7 @@ namespace Autonomy.Server.Secrets;
 /// delivers it again to every running replica granted it, each file replaced atomically. What was
 /// done goes to the replica's log, by the secret's name only.
 /// </summary>
-internal sealed class SecretFileSync : ISecretValues, IDisposable
+internal sealed class SecretFileSync : IDisposable
 {
     private readonly Supervisor _supervisor;
     private readonly SecretStore _store;
@@ -18,14 +18,8 @@ internal sealed class SecretFileSync : ISecretValues, IDisposable
         _supervisor = supervisor;
         _store = store;
         store.Changed += Redeliver;
-        supervisor.Secrets = this;
+        supervisor.Secrets = new StoredSecretValues(store);
     }
-
-    public bool Exists(string name) => _store.Exists(name);
-
-    public string? KeyProblem() => _store.KeyProblem();
-
-    public byte[] Read(string name) => _store.Read(name);
 
     /// <summary>The running services granted the stored secret <paramref name="name"/>.</summary>
     public IReadOnlyList<string> RunningUsers(string name) =>

@@ -149,4 +149,15 @@ public sealed class SecretsCommandTests : IDisposable
         var json = await Ok(["convert", "--format", "json"], env: env);
         Assert.DoesNotContain("tok-from-the-shell-8c1d", yaml.ToString() + json, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task RunGivesTheOneOffCommandTheServiceSecretsAndRemovesThemAfter()
+    {
+        await Ok(["secrets", "set", "billing_signing_key"], Encoding.UTF8.GetBytes(Pem));
+        var run = await Ok(["run", "billing", "sh", "-c", "echo \"$AUTONOMY_SECRETS_DIR\"; wc -c < \"$AUTONOMY_SECRETS_DIR/signing.pem\"; wc -c < signing.pem"]);
+        var lines = run.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal([Encoding.UTF8.GetByteCount(Pem).ToString(System.Globalization.CultureInfo.InvariantCulture)], lines[1..].Select(l => l.Trim()).Distinct());
+        Assert.False(Directory.Exists(lines[0]), "the one-off command's secrets outlived it");
+        Assert.Empty(Directory.GetFiles(State, "secrets-folder*"));
+    }
 }

@@ -9,7 +9,8 @@ namespace Autonomy.Server.Runtime.Supervision;
 /// working directory to the service's copy, which lives as long as one of its replicas runs. Files are
 /// replaced atomically (a temporary file renamed over the old one), so a reader never sees half a value.
 /// </summary>
-public sealed class ReplicaSecretFiles(string stateDirectory, Func<ComposeProject> project, IReadOnlyDictionary<string, string> environment, List<string> warnings)
+/// <remarks>A one-off command (<c>autonomy run</c>) gets its own instance with <paramref name="oneOff"/>, so that it never touches the server's folder.</remarks>
+public sealed class ReplicaSecretFiles(string stateDirectory, Func<ComposeProject> project, IReadOnlyDictionary<string, string> environment, List<string> warnings, bool oneOff = false)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, ServicePlan> _delivered = new(StringComparer.Ordinal);
@@ -25,7 +26,7 @@ public sealed class ReplicaSecretFiles(string stateDirectory, Func<ComposeProjec
         {
             lock (_gate)
             {
-                return _root ??= SecretsFolder.Create(stateDirectory, environment);
+                return _root ??= SecretsFolder.Create(stateDirectory, environment, oneOff);
             }
         }
     }
@@ -47,7 +48,8 @@ public sealed class ReplicaSecretFiles(string stateDirectory, Func<ComposeProjec
                 {
                     var value = Value(file.Source, file.Name);
                     Write(folder, file, value);
-                    if (file.LinkPath is { } link)
+                    // A one-off command does not take over a link that a running replica's file is behind.
+                    if (file.LinkPath is { } link && !(oneOff && File.Exists(link)))
                     {
                         var path = Write(MakeFolder(ServiceFolder(plan.Name)), file, value);
                         VolumeLinks.Link(link, path, warnings, plan.Name);
@@ -126,7 +128,7 @@ public sealed class ReplicaSecretFiles(string stateDirectory, Func<ComposeProjec
         {
             if (_root is not null)
             {
-                SecretsFolder.Remove(stateDirectory, _root);
+                SecretsFolder.Remove(stateDirectory, _root, oneOff);
                 _root = null;
             }
             _delivered.Clear();

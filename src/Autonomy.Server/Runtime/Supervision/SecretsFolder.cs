@@ -5,7 +5,8 @@ namespace Autonomy.Server.Runtime.Supervision;
 /// have prepared it) on a memory file system, so that values never reach the disk in clear:
 /// <c>$XDG_RUNTIME_DIR</c> (the user's own tmpfs), else <c>/dev/shm</c>. Without either it falls back
 /// to the project's state folder. Its path is recorded there, so that a run that was killed has its
-/// folder removed by the next one.
+/// folder removed by the next one: the server's in <c>secrets-folder</c>, a one-off command's in
+/// <c>secrets-folder.run-PID</c> (removed by a later one once that process is gone).
 /// </summary>
 internal static class SecretsFolder
 {
@@ -13,15 +14,25 @@ internal static class SecretsFolder
 
     private static readonly UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
-    public static string RecordPath(string stateDirectory) => Path.Combine(stateDirectory, "secrets-folder");
+    private const string RunRecordPrefix = "secrets-folder.run-";
 
-    /// <summary>Makes a new folder for this run (after removing one a previous run left behind).</summary>
-    public static string Create(string stateDirectory, IReadOnlyDictionary<string, string> environment)
+    private static string RecordPath(string stateDirectory, bool oneOff) =>
+        Path.Combine(stateDirectory, oneOff ? RunRecordPrefix + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) : "secrets-folder");
+
+    /// <summary>Makes a new folder for the server's replicas, or for a one-off command (after removing what a killed one left behind).</summary>
+    public static string Create(string stateDirectory, IReadOnlyDictionary<string, string> environment, bool oneOff = false)
     {
-        RemoveLeftOver(stateDirectory);
+        if (oneOff)
+        {
+            RemoveLeftOverRuns(stateDirectory);
+        }
+        else
+        {
+            RemoveLeftOver(stateDirectory, RecordPath(stateDirectory, oneOff: false));
+        }
         var folder = MemoryBase(environment) is { } memory
             ? Path.Combine(memory, Prefix + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)))
-            : Path.Combine(stateDirectory, "secrets");
+            : Path.Combine(stateDirectory, oneOff ? $"secrets-run-{Environment.ProcessId}" : "secrets");
         if (Directory.Exists(folder) && folder.StartsWith(stateDirectory, StringComparison.Ordinal))
         {
             Directory.Delete(folder, recursive: true);
@@ -30,12 +41,14 @@ internal static class SecretsFolder
         // CreateDirectory applies the umask and leaves an existing folder as it is: make sure.
         File.SetUnixFileMode(folder, OwnerOnly);
         Directory.CreateDirectory(stateDirectory);
-        File.WriteAllText(RecordPath(stateDirectory), folder);
+        File.WriteAllText(RecordPath(stateDirectory, oneOff), folder);
         return folder;
     }
 
     /// <summary>Removes the folder and its record.</summary>
-    public static void Remove(string stateDirectory, string folder)
+    public static void Remove(string stateDirectory, string folder, bool oneOff = false) => Remove(RecordPath(stateDirectory, oneOff), folder);
+
+    private static void Remove(string record, string folder)
     {
         try
         {
@@ -43,26 +56,43 @@ internal static class SecretsFolder
             {
                 Directory.Delete(folder, recursive: true);
             }
-            File.Delete(RecordPath(stateDirectory));
+            File.Delete(record);
         }
         catch (IOException)
         {
         }
     }
 
-    private static void RemoveLeftOver(string stateDirectory)
+    private static void RemoveLeftOver(string stateDirectory, string record)
     {
         try
         {
-            var recorded = File.ReadAllText(RecordPath(stateDirectory)).Trim();
+            var recorded = File.ReadAllText(record).Trim();
             // Only a folder this code would have made: never follow the record anywhere else.
-            if (Path.GetFileName(recorded).StartsWith(Prefix, StringComparison.Ordinal) || recorded == Path.Combine(stateDirectory, "secrets"))
+            var name = Path.GetFileName(recorded);
+            if (name.StartsWith(Prefix, StringComparison.Ordinal) || (Path.GetDirectoryName(recorded) == stateDirectory && name.StartsWith("secrets", StringComparison.Ordinal)))
             {
-                Remove(stateDirectory, recorded);
+                Remove(record, recorded);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+        }
+    }
+
+    /// <summary>The folders of one-off commands whose process is gone (killed before it could clean up).</summary>
+    private static void RemoveLeftOverRuns(string stateDirectory)
+    {
+        if (!Directory.Exists(stateDirectory))
+        {
+            return;
+        }
+        foreach (var record in Directory.EnumerateFiles(stateDirectory, RunRecordPrefix + "*"))
+        {
+            if (int.TryParse(Path.GetFileName(record)[RunRecordPrefix.Length..], out var pid) && !Processes.ProcessGroups.IsRunning(pid))
+            {
+                RemoveLeftOver(stateDirectory, record);
+            }
         }
     }
 
