@@ -27,8 +27,13 @@ public sealed class RunningServer : IAsyncDisposable
 
     public Uri BaseAddress => new($"http://127.0.0.1:{Plane.Port}");
 
-    /// <summary>Writes the compose file (and any other <paramref name="files"/>, by relative path), then starts the server and the services.</summary>
-    public static async Task<RunningServer> StartAsync(string composeYaml, IReadOnlyDictionary<string, string>? files = null)
+    /// <summary>
+    /// Writes the compose file (and any other <paramref name="files"/>, by relative path), then starts the server and the services.
+    /// <paramref name="prepare"/> runs on the project's state folder first (to set secrets as the CLI does while the project is stopped);
+    /// <paramref name="environment"/> is added to the environment the server runs in (and its services inherit).
+    /// </summary>
+    public static async Task<RunningServer> StartAsync(string composeYaml, IReadOnlyDictionary<string, string>? files = null,
+        Action<string>? prepare = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var folder = new TempProject();
         folder.Write("compose.yaml", composeYaml);
@@ -36,19 +41,45 @@ public sealed class RunningServer : IAsyncDisposable
         {
             folder.Write(path, text);
         }
-        return await StartInAsync(folder);
+        try
+        {
+            prepare?.Invoke(Path.Combine(folder.Directory, ".autonomy", folder.Load().Name));
+            return new(folder, await StartPlaneAsync(folder, 0, environment)) { _environment = environment };
+        }
+        catch
+        {
+            folder.Dispose();
+            throw;
+        }
     }
 
-    private static async Task<RunningServer> StartInAsync(TempProject files) => new(files, await StartPlaneAsync(files, 0));
+    private IReadOnlyDictionary<string, string>? _environment;
 
-    private static async Task<ControlPlane> StartPlaneAsync(TempProject files, int port)
+    private static async Task<ControlPlane> StartPlaneAsync(TempProject files, int port, IReadOnlyDictionary<string, string>? environment)
     {
         var project = files.Load();
-        var plane = new ControlPlane(project, new SupervisorOptions { StateDirectory = Path.Combine(files.Directory, ".autonomy", project.Name) });
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await plane.ListenAsync(port, cts.Token);
-        await plane.UpAsync(null, cts.Token);
-        return plane;
+        Dictionary<string, string>? inherited = null;
+        if (environment is not null)
+        {
+            inherited = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "", StringComparer.Ordinal);
+            foreach (var (key, value) in environment)
+            {
+                inherited[key] = value;
+            }
+        }
+        var plane = new ControlPlane(project, new SupervisorOptions { StateDirectory = Path.Combine(files.Directory, ".autonomy", project.Name), InheritedEnvironment = inherited });
+        try
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await plane.ListenAsync(port, cts.Token);
+            await plane.UpAsync(null, cts.Token);
+            return plane;
+        }
+        catch
+        {
+            await plane.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Stops the server and its services as <c>down</c> would, keeping the files: the config store and the admin token stay.</summary>
@@ -61,7 +92,7 @@ public sealed class RunningServer : IAsyncDisposable
     /// <summary>Starts a new server on the same files and the same port, as a restart of the platform would.</summary>
     public async Task StartAgainAsync()
     {
-        Plane = await StartPlaneAsync(Files, BaseAddress.Port);
+        Plane = await StartPlaneAsync(Files, BaseAddress.Port, _environment);
         _running = true;
     }
 

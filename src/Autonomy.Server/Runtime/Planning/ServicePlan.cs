@@ -36,4 +36,7 @@ public sealed record ServicePlan
 
     /// <summary>The compose configs it uses, as files written for each replica.</summary>
     public IReadOnlyList<ConfigFilePlan> ConfigFiles { get; init; } = [];
+
+    /// <summary>The compose secrets it is granted, as files delivered to each replica while it runs.</summary>
+    public IReadOnlyList<SecretFilePlan> SecretFiles { get; init; } = [];
 }
