@@ -19,6 +19,9 @@ internal static class Cli
         root.Subcommands.Add(ScaleCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(Commands.Config.ConfigCommand.Create());
+        root.Subcommands.Add(Commands.Secrets.SecretsCommand.Create());
+        root.Subcommands.Add(BackupCommand.Create());
+        root.Subcommands.Add(RestoreCommand.Create());
         root.Subcommands.Add(Commands.Db.DbCommand.Create());
         return root;
     }

@@ -13,7 +13,9 @@ internal static class ControlPlaneApi
 
     public static void Map(WebApplication app, ControlPlane plane, string adminToken)
     {
-        TokenAuthorization.Use(app, plane.Tokens, adminToken);
+        TokenAuthorization.Use(app, plane.Tokens, adminToken, service => plane.Supervisor.Project.FindService(service) is { } definition
+            ? Secrets.SecretGrants.Of(plane.Supervisor.Project, definition)
+            : new HashSet<string>());
 
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/v1/status", () => Results.Json(new { project = plane.ProjectName, phase = plane.Phase, error = plane.Failure, logLines = plane.FailureLines }, Json));

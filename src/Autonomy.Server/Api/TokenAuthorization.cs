@@ -9,13 +9,14 @@ namespace Autonomy.Server.Api;
 /// <summary>
 /// Who is calling: the admin (the CLI, with the token from the state folder) may do everything; a
 /// replica's token may read its own service's status, read and write its own service's config
-/// namespace, and read the shared one. Everything else is 403, and no token (or a wrong one) 401.
+/// namespace, read the shared one, and read the stored secrets its service is granted in compose.
+/// Everything else is 403, and no token (or a wrong one) 401.
 /// </summary>
 internal static class TokenAuthorization
 {
     private const string CallerItem = "autonomy.caller";
 
-    public static void Use(WebApplication app, ReplicaTokens tokens, string adminToken)
+    public static void Use(WebApplication app, ReplicaTokens tokens, string adminToken, Func<string, IReadOnlySet<string>> grantedSecrets)
     {
         var expected = Encoding.UTF8.GetBytes("Bearer " + adminToken);
         app.Use(async (context, next) =>
@@ -34,7 +35,7 @@ internal static class TokenAuthorization
             }
             if (header.StartsWith("Bearer ", StringComparison.Ordinal) && tokens.OwnerOf(header["Bearer ".Length..]) is { } owner)
             {
-                var caller = new Caller(owner.Service, owner.Replica);
+                var caller = new Caller(owner.Service, owner.Replica) { Secrets = grantedSecrets(owner.Service) };
                 if (caller.May(context.Request.Method, context.Request.Path.Value ?? ""))
                 {
                     context.Items[CallerItem] = caller;
@@ -42,7 +43,7 @@ internal static class TokenAuthorization
                     return;
                 }
                 await Problems.Of(403, "forbidden", "Not allowed for this token",
-                    $"a replica token of '{owner.Service}' may read GET /v1/services/{owner.Service}, use /v1/config/{owner.Service} and read /v1/config/shared; nothing else")
+                    $"a replica token of '{owner.Service}' may read GET /v1/services/{owner.Service}, use /v1/config/{owner.Service}, read /v1/config/shared and GET the secrets its service is granted (/v1/secrets/NAME); nothing else")
                     .ExecuteAsync(context);
                 return;
             }
@@ -62,6 +63,9 @@ internal sealed record Caller(string? Service, string? Replica)
 
     public bool IsAdmin => Service is null;
 
+    /// <summary>The stored secrets a replica's service is granted in compose (by their names in the store).</summary>
+    public IReadOnlySet<string> Secrets { get; init; } = new HashSet<string>();
+
     /// <summary>Who a change is recorded as in the config history.</summary>
     public string Author => IsAdmin ? "admin" : $"{Service}/{Replica}";
 
@@ -75,6 +79,12 @@ internal sealed record Caller(string? Service, string? Replica)
         if (path == $"/v1/services/{Service}")
         {
             return reading;
+        }
+        if (path.StartsWith("/v1/secrets/", StringComparison.Ordinal))
+        {
+            // A value, and only a granted one: never a listing, a history or a change.
+            var name = Uri.UnescapeDataString(path["/v1/secrets/".Length..]);
+            return reading && !name.Contains('/', StringComparison.Ordinal) && Secrets.Contains(name);
         }
         var ns = NamespaceOf(path);
         return ns == Service || (reading && ns == Config.ConfigCenter.Shared);

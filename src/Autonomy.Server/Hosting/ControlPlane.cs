@@ -7,6 +7,7 @@ using Autonomy.Server.Runtime;
 using Autonomy.Server.Runtime.Planning;
 using Autonomy.Server.Runtime.Processes;
 using Autonomy.Server.Runtime.Supervision;
+using Autonomy.Server.Secrets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -19,6 +20,7 @@ namespace Autonomy.Server.Hosting;
 public sealed class ControlPlane : IAsyncDisposable
 {
     private readonly TaskCompletionSource _shutdown = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly IReadOnlyDictionary<string, string> _environment;
     private WebApplication? _app;
 
     public ControlPlane(ComposeProject project, SupervisorOptions options)
@@ -28,6 +30,8 @@ public sealed class ControlPlane : IAsyncDisposable
         Supervisor = new Supervisor(project, options);
         Tokens = new ReplicaTokens(() => Port);
         Supervisor.Credentials = Tokens;
+        // Where the master key comes from (AUTONOMY_MASTER_KEY…): the environment the platform runs in.
+        _environment = options.InheritedEnvironment ?? Compose.Loading.ComposeLoader.ProcessEnvironment();
         Databases = new Data.Databases(Supervisor, new Data.FileDatabasePasswords(Path.Combine(options.StateDirectory, "data", "passwords")));
         Supervisor.Databases = Databases;
     }
@@ -45,6 +49,13 @@ public sealed class ControlPlane : IAsyncDisposable
     internal ConfigFileSync? ConfigSync { get; private set; }
 
     internal CanaryReleases? Canaries { get; private set; }
+
+    /// <summary>The project's secrets; open once <see cref="ListenAsync"/> has run.</summary>
+    public SecretStore Secrets => _secrets ?? throw new InvalidOperationException("the control plane is not listening yet");
+
+    private SecretStore? _secrets;
+
+    internal SecretFileSync? SecretSync { get; private set; }
 
     /// <summary>A namespace for each service of <paramref name="project"/> and each its configs render, before anything reads them.</summary>
     internal Task EnsureNamespacesAsync(ComposeProject project, CancellationToken ct) =>
@@ -89,6 +100,15 @@ public sealed class ControlPlane : IAsyncDisposable
         EndOnShutdown.Use(_app);
         ApiErrors.Use(_app);
         _config = ConfigCenter.Open(StateDirectory);
+        try
+        {
+            _secrets = SecretStore.OpenIn(StateDirectory, _environment);
+        }
+        catch (MasterKeyException e)
+        {
+            throw new ServicePlanException([e.Message]);
+        }
+        SecretSync = new SecretFileSync(Supervisor, _secrets);
         await EnsureNamespacesAsync(Supervisor.Project, ct);
         ConfigSync = new ConfigFileSync(Supervisor, _config);
         Canaries = new CanaryReleases(_config, Supervisor) { ReplicasChanged = ConfigSync.RefreshAsync };
@@ -96,6 +116,8 @@ public sealed class ControlPlane : IAsyncDisposable
         ConfigSync.Attach();
         ControlPlaneApi.Map(_app, this, ServerRecord.AdminToken(StateDirectory));
         ConfigApi.Map(_app, _config, Canaries);
+        SecretsApi.Map(_app, _secrets, SecretSync, Supervisor);
+        BackupApi.Map(_app, StateDirectory, ProjectName);
         DatabaseApi.Map(_app, Databases);
         await _app.StartAsync(ct);
         Port = new Uri(_app.Urls.First()).Port;
@@ -136,6 +158,7 @@ public sealed class ControlPlane : IAsyncDisposable
             await ConfigSync.DisposeAsync();
         }
         await Supervisor.DisposeAsync();
+        SecretSync?.Dispose();
         try
         {
             File.Delete(ServerRecord.PathIn(StateDirectory));

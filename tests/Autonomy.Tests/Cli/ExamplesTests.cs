@@ -79,6 +79,16 @@ public sealed partial class ExamplesTests : IDisposable
         }
     }
 
+    /// <summary>The Flask example's external secrets, set as its compose file says to before the first up.</summary>
+    private static async Task SetFlaskSecretsAsync(string folder, IDictionary<string, string?> env)
+    {
+        foreach (var name in new[] { "database_password", "rabbitmq_password" })
+        {
+            var set = await Repository.RunAutonomyAsync(folder, ["secrets", "set", name], env, stdin: System.Text.Encoding.UTF8.GetBytes($"{name} of the example\n"));
+            Assert.True(set.ExitCode == 0, set.ToString());
+        }
+    }
+
     [Fact]
     public async Task TheArticlesFlaskAppRuns()
     {
@@ -93,6 +103,11 @@ public sealed partial class ExamplesTests : IDisposable
         var env = new Dictionary<string, string?> { ["WEB_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture), ["PATH"] = "/usr/bin:/bin" };
         try
         {
+            // Its two passwords are external secrets: up names the command that sets each.
+            var unset = await Repository.RunAutonomyAsync(folder, ["up", "-d"], env);
+            Assert.Equal(1, unset.ExitCode);
+            Assert.Contains("autonomy secrets set rabbitmq_password < FILE", unset.StandardError, StringComparison.Ordinal);
+            await SetFlaskSecretsAsync(folder, env);
             var up = await Repository.RunAutonomyAsync(folder, ["up", "-d"], env);
             Assert.True(up.ExitCode == 0, up.ToString());
             using var http = new HttpClient();

@@ -32,7 +32,7 @@ public sealed class PostgresProvisioningTests(PostgresServerFixture pg)
     [Fact]
     public async Task EachServiceGetsARoleAndDatabaseThatASecondUpReuses()
     {
-        await using var server = await RunningServer.StartAsync(Compose(SqliteDatabaseTests.Service("ledger") + SqliteDatabaseTests.Service("audit")), App, Env());
+        await using var server = await RunningServer.StartAsync(Compose(SqliteDatabaseTests.Service("ledger") + SqliteDatabaseTests.Service("audit")), App, env: Env());
         var url = await SqliteDatabaseTests.VariableAsync(server, "ledger", "DATABASE_URL");
         var ado = await SqliteDatabaseTests.VariableAsync(server, "ledger", "ConnectionStrings__Database");
         Assert.Matches($"^postgres://ledger:[A-Za-z0-9]{{32}}@127\\.0\\.0\\.1:{pg.Port}/ledger$", url);
@@ -76,7 +76,7 @@ public sealed class PostgresProvisioningTests(PostgresServerFixture pg)
             ["sql/1-schema.sql"] = "CREATE TABLE item (id serial PRIMARY KEY, name text NOT NULL);",
             ["sql/2-rows.sql"] = "INSERT INTO item (name) VALUES ('bolt'), ('nut'); CREATE FUNCTION twice(i int) RETURNS int AS $$ SELECT i * 2 $$ LANGUAGE sql;",
         };
-        await using var server = await RunningServer.StartAsync(Compose(SqliteDatabaseTests.Service("inventory", "{init: ./sql}")), files, Env());
+        await using var server = await RunningServer.StartAsync(Compose(SqliteDatabaseTests.Service("inventory", "{init: ./sql}")), files, env: Env());
         var ado = await SqliteDatabaseTests.VariableAsync(server, "inventory", "ConnectionStrings__Database");
         Assert.Equal(2L, await AsService<long>(ado, "SELECT count(*) FROM item"));
         Assert.Equal("inventory", await AsService<string>(ado, "SELECT tableowner::text FROM pg_tables WHERE tablename = 'item'"));
@@ -101,7 +101,7 @@ public sealed class PostgresProvisioningTests(PostgresServerFixture pg)
     {
         var port = PostgresServerFixture.FreePort();
         var failure = await Assert.ThrowsAsync<ServiceStartException>(() =>
-            RunningServer.StartAsync(Compose(SqliteDatabaseTests.Service("orders"), $"postgres://admin@127.0.0.1:{port}"), App, Env()));
+            RunningServer.StartAsync(Compose(SqliteDatabaseTests.Service("orders"), $"postgres://admin@127.0.0.1:{port}"), App, env: Env()));
         Assert.Contains($"cannot reach the PostgreSQL server postgres://admin@127.0.0.1:{port} at 127.0.0.1:{port} (connection refused)", failure.Message);
         Assert.Contains("listen_addresses", failure.Message);
     }
@@ -109,13 +109,13 @@ public sealed class PostgresProvisioningTests(PostgresServerFixture pg)
     [Fact]
     public async Task AWrongOrMissingAdminPasswordSaysWhereItComesFrom()
     {
-        var wrong = await Assert.ThrowsAsync<ServiceStartException>(() => RunningServer.StartAsync(Compose(SqliteDatabaseTests.Service("orders")), App, Env("not-the-password")));
+        var wrong = await Assert.ThrowsAsync<ServiceStartException>(() => RunningServer.StartAsync(Compose(SqliteDatabaseTests.Service("orders")), App, env: Env("not-the-password")));
         Assert.Contains("refused the password of 'admin' (wrong password)", wrong.Message);
         Assert.Contains("PGPASSWORD", wrong.Message);
         Assert.DoesNotContain("not-the-password", wrong.Message);
 
         var none = await Assert.ThrowsAsync<ServiceStartException>(() =>
-            RunningServer.StartAsync(Compose(SqliteDatabaseTests.Service("orders")), App, new Dictionary<string, string> { ["HOME"] = "/home/test" }));
+            RunningServer.StartAsync(Compose(SqliteDatabaseTests.Service("orders")), App, env: new Dictionary<string, string> { ["HOME"] = "/home/test" }));
         Assert.Contains("asks 'admin' for a password, and none was given", none.Message);
         Assert.Contains("PGPASSWORD (the shell or the project's .env) or in ~/.pgpass", none.Message);
     }
@@ -123,21 +123,21 @@ public sealed class PostgresProvisioningTests(PostgresServerFixture pg)
     [Fact]
     public async Task NamesThatAreNotIdentifiersAreMappedOrRefused()
     {
-        await using (var server = await RunningServer.StartAsync(Compose(SqliteDatabaseTests.Service("web-api")), App, Env()))
+        await using (var server = await RunningServer.StartAsync(Compose(SqliteDatabaseTests.Service("web-api")), App, env: Env()))
         {
             Assert.Matches($"^postgres://web_api:[A-Za-z0-9]+@127\\.0\\.0\\.1:{pg.Port}/web_api$", await SqliteDatabaseTests.VariableAsync(server, "web-api", "DATABASE_URL"));
             Assert.Contains("service 'web-api': its PostgreSQL role and database are 'web_api': '-' cannot be in an SQL identifier (made '_')", server.Plane.Supervisor.Warnings);
         }
 
         var refused = await Assert.ThrowsAsync<ServicePlanException>(() =>
-            RunningServer.StartAsync(Compose(SqliteDatabaseTests.Service("pg_stats") + SqliteDatabaseTests.Service("mail.out") + SqliteDatabaseTests.Service("mail-out")), App, Env()));
+            RunningServer.StartAsync(Compose(SqliteDatabaseTests.Service("pg_stats") + SqliteDatabaseTests.Service("mail.out") + SqliteDatabaseTests.Service("mail-out")), App, env: Env()));
         Assert.Contains("service 'pg_stats': it cannot have a PostgreSQL role and database of its name: 'pg_stats' starts with 'pg_', which PostgreSQL keeps for its own roles", refused.Message);
         Assert.Contains("services 'mail.out' and 'mail-out' would share the PostgreSQL role and database 'mail_out'", refused.Message);
         Assert.Contains("x-autonomy: {database: {name: NAME}}", refused.Message);
 
         // A role Autonomy did not make is not taken over.
         await pg.ScalarAsync("CREATE ROLE intruder LOGIN");
-        var taken = await Assert.ThrowsAsync<ServiceStartException>(() => RunningServer.StartAsync(Compose(SqliteDatabaseTests.Service("intruder")), App, Env()));
+        var taken = await Assert.ThrowsAsync<ServiceStartException>(() => RunningServer.StartAsync(Compose(SqliteDatabaseTests.Service("intruder")), App, env: Env()));
         Assert.Contains("already has a role 'intruder' that Autonomy did not make", taken.Message);
     }
 }

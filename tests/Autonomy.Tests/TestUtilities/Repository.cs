@@ -10,13 +10,15 @@ public static class Repository
     public static string Launcher => Path.Combine(Root, "autonomy");
 
     /// <summary>Runs <c>./autonomy</c> with <paramref name="args"/> in <paramref name="workingDirectory"/>; the environment gets <paramref name="env"/> on top of this process's.</summary>
-    public static async Task<CommandResult> RunAutonomyAsync(string workingDirectory, IEnumerable<string> args, IDictionary<string, string?>? env = null, TimeSpan? timeout = null)
+    /// <summary><paramref name="stdin"/>, when given, is the command's standard input (then closed), as a pipe or a redirected file would be.</summary>
+    public static async Task<CommandResult> RunAutonomyAsync(string workingDirectory, IEnumerable<string> args, IDictionary<string, string?>? env = null, TimeSpan? timeout = null, byte[]? stdin = null)
     {
         var start = new ProcessStartInfo(Launcher)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = stdin is not null,
             UseShellExecute = false,
         };
         foreach (var a in args)
@@ -28,6 +30,11 @@ public static class Repository
             start.Environment[k] = v;
         }
         using var process = Process.Start(start)!;
+        if (stdin is not null)
+        {
+            await process.StandardInput.BaseStream.WriteAsync(stdin);
+            process.StandardInput.Close();
+        }
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(3));

@@ -12,15 +12,10 @@ public sealed class RunningServer : IAsyncDisposable
 {
     private bool _running = true;
 
-    private readonly Dictionary<string, string>? _env;
-    private readonly Func<SupervisorOptions, SupervisorOptions>? _configure;
-
-    private RunningServer(TempProject files, ControlPlane plane, Dictionary<string, string>? env, Func<SupervisorOptions, SupervisorOptions>? configure)
+    private RunningServer(TempProject files, ControlPlane plane)
     {
         Files = files;
         Plane = plane;
-        _env = env;
-        _configure = configure;
         Http = Client(ServerRecord.AdminToken(plane.StateDirectory));
     }
 
@@ -33,10 +28,13 @@ public sealed class RunningServer : IAsyncDisposable
     public Uri BaseAddress => new($"http://127.0.0.1:{Plane.Port}");
 
     /// <summary>
-    /// Writes the compose file (and any other <paramref name="files"/>, by relative path), then starts the server and the services;
-    /// <paramref name="env"/> is the environment the files are read with (shell and .env), <paramref name="configure"/> changes the supervisor's options.
+    /// Writes the compose file (and any other <paramref name="files"/>, by relative path), then starts the server and the services.
+    /// <paramref name="prepare"/> runs on the project's state folder first (to set secrets as the CLI does while the project is stopped);
+    /// <paramref name="environment"/> is added to the environment the server runs in (and its services inherit);
+    /// <paramref name="env"/> is the one the compose files are read with (the shell and .env), <paramref name="configure"/> changes the supervisor's options.
     /// </summary>
     public static async Task<RunningServer> StartAsync(string composeYaml, IReadOnlyDictionary<string, string>? files = null,
+        Action<string>? prepare = null, IReadOnlyDictionary<string, string>? environment = null,
         Dictionary<string, string>? env = null, Func<SupervisorOptions, SupervisorOptions>? configure = null)
     {
         var folder = new TempProject();
@@ -47,7 +45,8 @@ public sealed class RunningServer : IAsyncDisposable
         }
         try
         {
-            return new(folder, await StartPlaneAsync(folder, 0, env, configure), env, configure);
+            prepare?.Invoke(Path.Combine(folder.Directory, ".autonomy", folder.Load(env: env).Name));
+            return new(folder, await StartPlaneAsync(folder, 0, environment, env, configure)) { _environment = environment, _env = env, _configure = configure };
         }
         catch
         {
@@ -56,23 +55,38 @@ public sealed class RunningServer : IAsyncDisposable
         }
     }
 
-    private static async Task<ControlPlane> StartPlaneAsync(TempProject files, int port, Dictionary<string, string>? env, Func<SupervisorOptions, SupervisorOptions>? configure)
+    private IReadOnlyDictionary<string, string>? _environment;
+    private Dictionary<string, string>? _env;
+    private Func<SupervisorOptions, SupervisorOptions>? _configure;
+
+    private static async Task<ControlPlane> StartPlaneAsync(TempProject files, int port, IReadOnlyDictionary<string, string>? environment,
+        Dictionary<string, string>? env, Func<SupervisorOptions, SupervisorOptions>? configure)
     {
         var project = files.Load(env: env);
-        var options = new SupervisorOptions { StateDirectory = Path.Combine(files.Directory, ".autonomy", project.Name) };
+        Dictionary<string, string>? inherited = null;
+        if (environment is not null)
+        {
+            inherited = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "", StringComparer.Ordinal);
+            foreach (var (key, value) in environment)
+            {
+                inherited[key] = value;
+            }
+        }
+        var options = new SupervisorOptions { StateDirectory = Path.Combine(files.Directory, ".autonomy", project.Name), InheritedEnvironment = inherited };
         var plane = new ControlPlane(project, configure?.Invoke(options) ?? options);
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         try
         {
+            // A managed PostgreSQL's first start runs initdb, which takes seconds on a slow disk.
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
             await plane.ListenAsync(port, cts.Token);
             await plane.UpAsync(null, cts.Token);
+            return plane;
         }
         catch
         {
             await plane.DisposeAsync();
             throw;
         }
-        return plane;
     }
 
     /// <summary>Stops the server and its services as <c>down</c> would, keeping the files: the config store and the admin token stay.</summary>
@@ -85,7 +99,7 @@ public sealed class RunningServer : IAsyncDisposable
     /// <summary>Starts a new server on the same files and the same port, as a restart of the platform would.</summary>
     public async Task StartAgainAsync()
     {
-        Plane = await StartPlaneAsync(Files, BaseAddress.Port, _env, _configure);
+        Plane = await StartPlaneAsync(Files, BaseAddress.Port, _environment, _env, _configure);
         _running = true;
     }
 

@@ -22,6 +22,9 @@ internal static class ReplicaEnvironment
         IReadOnlyDictionary<string, string> platform)
     {
         var env = new Dictionary<string, string>(inherited, StringComparer.Ordinal);
+        // The platform's own key never reaches a service, whatever the shell that started it held.
+        env.Remove(Secrets.MasterKeySource.KeyVariable);
+        env.Remove(Secrets.MasterKeySource.FileVariable);
         foreach (var (key, value) in plan.ImageEnvironment)
         {
             env[key] = value;

@@ -37,6 +37,9 @@ public sealed record ServicePlan
     /// <summary>The compose configs it uses, as files written for each replica.</summary>
     public IReadOnlyList<ConfigFilePlan> ConfigFiles { get; init; } = [];
 
+    /// <summary>The compose secrets it is granted, as files delivered to each replica while it runs.</summary>
+    public IReadOnlyList<SecretFilePlan> SecretFiles { get; init; } = [];
+
     /// <summary>Its own database, provisioned before its first replica starts; null when it has none.</summary>
     public Data.DatabasePlan? Database { get; init; }
 

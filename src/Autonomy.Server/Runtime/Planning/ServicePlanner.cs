@@ -6,10 +6,10 @@ namespace Autonomy.Server.Runtime.Planning;
 
 /// <summary>
 /// Decides how each service of a project runs as a native process: its command (from compose or
-/// its Dockerfile), working directory, health probe, ports, volumes and setup. Every problem is
+/// its Dockerfile), working directory, health probe, ports, volumes, configs, secrets and setup. Every problem is
 /// collected, so that <c>up</c> reports all of them before starting anything.
 /// </summary>
-internal sealed partial class ServicePlanner(ComposeProject project, SupervisorOptions options, PortAllocator ports)
+internal sealed partial class ServicePlanner(ComposeProject project, SupervisorOptions options, PortAllocator ports, Supervision.ISecretValues? secrets = null)
 {
     private readonly List<string> _problems = [];
 
@@ -118,6 +118,7 @@ internal sealed partial class ServicePlanner(ComposeProject project, SupervisorO
             Published = Published(service),
             Volumes = Volumes(service, workingDirectory, baseDirectory, imageWorkDir),
             ConfigFiles = ConfigFiles(service, workingDirectory, baseDirectory, imageWorkDir),
+            SecretFiles = SecretFiles(service, workingDirectory, baseDirectory, imageWorkDir),
             Database = Database(service),
         };
     }

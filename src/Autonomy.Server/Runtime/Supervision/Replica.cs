@@ -156,7 +156,18 @@ internal sealed class Replica
         var plan = _service.Plan;
         var supervisor = _service.Supervisor;
         _restartForHealth = false;
-        var environment = supervisor.EnvironmentFor(plan, this);
+        Dictionary<string, string> environment;
+        try
+        {
+            environment = supervisor.EnvironmentFor(plan, this);
+        }
+        catch (SecretDeliveryException e)
+        {
+            Release();
+            Log(LogStream.System, $"could not start: {e.Message}");
+            ExitCode = 127;
+            return 127;
+        }
         NativeProcess process;
         try
         {
@@ -164,7 +175,7 @@ internal sealed class Replica
         }
         catch (ProcessStartException e)
         {
-            supervisor.Credentials?.Revoke(Id);
+            Release();
             Log(LogStream.System, $"could not start {plan.Command[0]} (from {plan.CommandSource}): {e.Message}");
             ExitCode = 127;
             return 127;
@@ -198,12 +209,19 @@ internal sealed class Replica
             await IgnoreCancellation(monitor);
             await pumps.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
             supervisor.Records.Remove(Id);
-            supervisor.Credentials?.Revoke(Id);
+            Release();
             ExitCode = result.ExitCode;
             _process = null;
             Log(LogStream.System, result.Signal is { } signal ? $"exited: killed by signal {signal}" : $"exited with code {result.ExitCode}");
             return result.ExitCode;
         }
+    }
+
+    /// <summary>What the replica held only while its process ran: its token and its secret files.</summary>
+    private void Release()
+    {
+        _service.Supervisor.Credentials?.Revoke(Id);
+        _service.Supervisor.SecretFiles.Remove(Id);
     }
 
     private async Task MonitorAsync(HealthSpec spec, IReadOnlyDictionary<string, string> environment, NativeProcess process, CancellationToken ct)

@@ -30,6 +30,7 @@ public sealed class Supervisor : IAsyncDisposable
         Records = new ReplicaRecords(options.StateDirectory);
         BootId = ProcessGroups.BootId();
         ConfigFiles = new ReplicaConfigFiles(options.StateDirectory, _warnings);
+        SecretFiles = new ReplicaSecretFiles(options.StateDirectory, () => _project, Inherited, _warnings);
         // Orphans of our replicas' process trees are re-parented to us, so we can reap them.
         ProcessGroups.EnableChildSubreaper();
     }
@@ -44,6 +45,16 @@ public sealed class Supervisor : IAsyncDisposable
 
     /// <summary>Writes the compose configs of each replica before it starts.</summary>
     public ReplicaConfigFiles ConfigFiles { get; }
+
+    /// <summary>Delivers the compose secrets of each replica while it runs.</summary>
+    public ReplicaSecretFiles SecretFiles { get; }
+
+    /// <summary>Set by the server before <see cref="UpAsync"/>: the project's stored (external) secrets.</summary>
+    public ISecretValues? Secrets
+    {
+        get => SecretFiles.Values;
+        set => SecretFiles.Values = value;
+    }
 
     internal LogHub Logs { get; }
 
@@ -76,7 +87,7 @@ public sealed class Supervisor : IAsyncDisposable
         }
 
         var selected = Selected(only);
-        var planner = new ServicePlanner(_project, Options, Ports);
+        var planner = new ServicePlanner(_project, Options, Ports, Secrets);
         _plans = planner.PlanAll(selected);
         _warnings.AddRange(planner.Notes.Except(_warnings).ToList());
         foreach (var plan in _plans)
@@ -191,7 +202,7 @@ public sealed class Supervisor : IAsyncDisposable
     /// </summary>
     public async Task<ReconcileResult> ReconcileAsync(ComposeProject project, CancellationToken ct = default)
     {
-        var planner = new ServicePlanner(project, Options, Ports);
+        var planner = new ServicePlanner(project, Options, Ports, Secrets);
         var plans = planner.PlanAll().ToList();
         _warnings.AddRange(planner.Notes.Except(_warnings).ToList());
         for (var i = 0; i < plans.Count; i++)
@@ -285,7 +296,7 @@ public sealed class Supervisor : IAsyncDisposable
     internal IReadOnlyList<string> LastLines(string service) =>
         [.. Logs.Tail(service, Options.FailureLogLines).Select(l => $"{l.Replica} | {l.Text}")];
 
-    /// <summary>The replica's variables: PORT, who it is, where every service is, where its volumes are.</summary>
+    /// <summary>The replica's variables: PORT, who it is, where every service is, where its volumes, configs and secrets are.</summary>
     internal Dictionary<string, string> EnvironmentFor(ServicePlan plan, Replica replica)
     {
         var platform = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -312,6 +323,10 @@ public sealed class Supervisor : IAsyncDisposable
             platform[key] = value;
         }
         foreach (var (key, value) in ConfigFiles.Prepare(plan, replica.Id))
+        {
+            platform[key] = value;
+        }
+        foreach (var (key, value) in SecretFiles.Deliver(plan, replica.Id))
         {
             platform[key] = value;
         }
@@ -385,6 +400,7 @@ public sealed class Supervisor : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await DownAsync();
+        SecretFiles.RemoveAll();
         await Logs.DisposeAsync();
     }
 }
