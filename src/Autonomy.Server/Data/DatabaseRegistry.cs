@@ -64,6 +64,9 @@ internal sealed class DatabaseRegistry(string directory)
         }
     }
 
-    private void Write(List<DatabaseRecord> records) =>
-        DurableWrite.Replace(PathOf, JsonSerializer.SerializeToUtf8Bytes(records.OrderBy(r => r.Service, StringComparer.Ordinal).ToList(), Json));
+    private void Write(List<DatabaseRecord> records)
+    {
+        Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Secrets.DurableFile.Write(PathOf, JsonSerializer.SerializeToUtf8Bytes(records.OrderBy(r => r.Service, StringComparer.Ordinal).ToList(), Json), Secrets.DurableFile.OwnerOnly);
+    }
 }

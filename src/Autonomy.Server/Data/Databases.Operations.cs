@@ -62,7 +62,7 @@ public sealed partial class Databases
             var upload = Path.Combine(DataDirectory, $".restore-{Guid.NewGuid():N}.db");
             try
             {
-                await using (var file = new FileStream(upload, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = DurableWrite.OwnerOnly }))
+                await using (var file = new FileStream(upload, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = Secrets.DurableFile.OwnerOnly }))
                 {
                     await input.CopyToAsync(file, ct);
                 }
@@ -104,7 +104,7 @@ public sealed partial class Databases
         else
         {
             await ServerOf(record).DropAsync(record.Name, ct);
-            _passwords.Remove(service);
+            _passwords.Remove(PasswordOwner.ServiceRole, service);
         }
         _access.TryRemove(service, out _);
         _registry.Remove(service);
@@ -127,7 +127,7 @@ public sealed partial class Databases
     }
 
     private string PasswordOf(DatabaseRecord record) =>
-        _passwords.Find(record.Service) ?? throw new DatabaseException($"the password of '{record.Service}' is not kept any more; run 'autonomy up' with the service to set a new one");
+        _passwords.Find(PasswordOwner.ServiceRole, record.Service) ?? throw new DatabaseException($"the password of '{record.Service}' is not kept any more; run 'autonomy up' with the service to set a new one");
 
     // The password goes in PGPASSWORD, never on a command line, where ps would show it to every user.
     private static string DumpUrl(PostgresServer server, DatabaseRecord record) => PostgresConnections.Url(server.Hosts, record.Name, null, record.Name);

@@ -95,7 +95,7 @@ public sealed partial class Databases : IServiceDatabases
     }
 
     private string? SuperuserPassword(string service, ManagedServerPlan server) =>
-        server.Password ?? (server.Trust ? null : _passwords.Find(server.PasswordName(service)) ?? _passwords.Create(server.PasswordName(service)));
+        server.Password ?? (server.Trust ? null : _passwords.Find(PasswordOwner.ServerSuperuser, service) ?? _passwords.Create(PasswordOwner.ServerSuperuser, service));
 
     private void Log(string service, string text) =>
         _supervisor.Logs.Write(new LogLine(DateTimeOffset.UtcNow, service, $"{service}-db", LogStream.System, text));

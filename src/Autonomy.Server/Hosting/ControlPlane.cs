@@ -32,7 +32,7 @@ public sealed class ControlPlane : IAsyncDisposable
         Supervisor.Credentials = Tokens;
         // Where the master key comes from (AUTONOMY_MASTER_KEY…): the environment the platform runs in.
         _environment = options.InheritedEnvironment ?? Compose.Loading.ComposeLoader.ProcessEnvironment();
-        Databases = new Data.Databases(Supervisor, new Data.FileDatabasePasswords(Path.Combine(options.StateDirectory, "data", "passwords")));
+        Databases = new Data.Databases(Supervisor, new Data.StoredDatabasePasswords(() => Secrets));
         Supervisor.Databases = Databases;
     }
 

@@ -40,6 +40,10 @@ public sealed class PostgresProvisioningTests(PostgresServerFixture pg)
         Assert.Equal("ledger", await pg.ScalarAsync("SELECT pg_get_userbyid(datdba)::text FROM pg_database WHERE datname = 'ledger'"));
         Assert.Equal(false, await pg.ScalarAsync("SELECT has_database_privilege('public', 'ledger', 'CONNECT')"));
         var verifier = (string)(await pg.ScalarAsync("SELECT rolpassword FROM pg_authid WHERE rolname = 'ledger'"))!;
+        // The password is kept in the project's secret store (sealed under its master key), and nowhere in the server's catalog.
+        var kept = System.Text.Encoding.UTF8.GetString(server.Plane.Secrets.Read("autonomy-db-password.ledger"));
+        Assert.Equal(new NpgsqlConnectionStringBuilder(ado).Password, kept);
+        Assert.DoesNotContain(kept, verifier);
         Assert.StartsWith("SCRAM-SHA-256$4096:", verifier);
 
         // Isolation: ledger's credentials do not open audit's database; the server refuses them.

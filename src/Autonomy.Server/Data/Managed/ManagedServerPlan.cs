@@ -28,7 +28,4 @@ public sealed record ManagedServerPlan
 
     /// <summary>The image it stands in for, or null for the server Autonomy adds.</summary>
     public string? Image { get; init; }
-
-    /// <summary>The key its generated superuser password is kept under (no service name has an @).</summary>
-    public string PasswordName(string service) => $"{service}@admin";
 }

@@ -58,11 +58,11 @@ internal sealed class PostgresServer(string display, IReadOnlyList<PostgresHost>
             throw new DatabaseException($"the PostgreSQL server {Display} already has a database '{name}', owned by '{owner}', so it is not taken over for the service '{plan.Service}': "
                 + "drop or rename that database, or give the service another name with x-autonomy: {database: {name: NAME}}");
         }
-        var password = passwords.Find(plan.Service);
+        var password = passwords.Find(PasswordOwner.ServiceRole, plan.Service);
         if (!roleExists || password is null)
         {
             // Kept before the role has it: a crash after this leaves a password that the next up sets again.
-            password ??= passwords.Create(plan.Service);
+            password ??= passwords.Create(PasswordOwner.ServiceRole, plan.Service);
             var verb = roleExists ? "ALTER" : "CREATE";
             await Execute(connection, $"{verb} ROLE {quoted} LOGIN PASSWORD '{ScramVerifier.For(password)}'", ct);
             await Execute(connection, $"COMMENT ON ROLE {quoted} IS '{RoleMark}{plan.Service.Replace("'", "''", StringComparison.Ordinal)}'", ct);

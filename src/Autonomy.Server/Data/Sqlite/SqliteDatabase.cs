@@ -16,11 +16,11 @@ internal static class SqliteDatabase
     /// <summary>Makes the file if it is missing and runs the init scripts not run yet.</summary>
     public static async Task ProvisionAsync(string path, string? initFolder, Action<string> log, CancellationToken ct)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!, DurableWrite.OwnerOnlyFolder);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         if (!File.Exists(path))
         {
             // Made empty with the owner-only mode first: SQLite would create it with the umask's.
-            using (new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = DurableWrite.OwnerOnly }))
+            using (new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = Secrets.DurableFile.OwnerOnly }))
             {
             }
             await using var connection = Open(path);
