@@ -107,7 +107,8 @@ internal static class UpCommand
             }
             foreach (var service in plane.Supervisor.Status())
             {
-                await System.Console.Out.WriteLineAsync($"{service.Name}: ready on http://127.0.0.1:{service.Port} ({service.Replicas.Count} replica{(service.Replicas.Count == 1 ? "" : "s")})");
+                var address = service.Runs is null ? $"http://127.0.0.1:{service.Port}" : $"127.0.0.1:{service.Port} ({service.Runs})";
+                await System.Console.Out.WriteLineAsync($"{service.Name}: ready on {address} ({service.Replicas.Count} replica{(service.Replicas.Count == 1 ? "" : "s")})");
             }
             tableDone.TrySetResult();
             await plane.ShutdownRequested.WaitAsync(stopping.Token);
@@ -221,7 +222,9 @@ internal static class UpCommand
                             view.Show(services);
                             foreach (var s in services.EnumerateArray())
                             {
-                                await view.SayAsync($"{s.GetProperty("name").GetString()}: {s.GetProperty("state").GetString()}, health {s.GetProperty("health").GetString()}, on http://127.0.0.1:{s.GetProperty("port").GetInt32()}");
+                                // A service that stands in for an image (PostgreSQL) speaks its own protocol, not HTTP.
+                                var address = s.TryGetProperty("runs", out var runs) ? $"127.0.0.1:{s.GetProperty("port").GetInt32()} ({runs.GetString()})" : $"http://127.0.0.1:{s.GetProperty("port").GetInt32()}";
+                                await view.SayAsync($"{s.GetProperty("name").GetString()}: {s.GetProperty("state").GetString()}, health {s.GetProperty("health").GetString()}, on {address}");
                             }
                             return 0;
                         }

@@ -25,7 +25,7 @@ public sealed class ManagedPostgresTests
                 healthcheck:
                   test: ["CMD-SHELL", "pg_isready -U shop"]
                   interval: 1s
-            {SqliteDatabaseTests.Service("web", "postgres", "    depends_on: {db: {condition: service_healthy}}")}
+            {SqliteDatabaseTests.Service("web", "postgres", "    depends_on: {db: {condition: service_healthy}}\n    environment: {SHOP_DATABASE: \"postgres://shop:s3cret-pw@db:5432/shopdb?sslmode=disable\"}")}
             """;
         await using var server = await RunningServer.StartAsync(compose, App);
         var db = server.Plane.Supervisor.Status().Single(s => s.Name == "db");
@@ -45,6 +45,9 @@ public sealed class ManagedPostgresTests
         var asImageUser = $"Host=127.0.0.1;Port={db.Port};Username=shop;Password=s3cret-pw;Database=shopdb;Pooling=false";
         Assert.Equal("shopdb", await ScalarAsync(asImageUser, "SELECT current_database()"));
         Assert.Equal(true, await ScalarAsync(asImageUser, "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"));
+
+        // The address a Docker network would resolve is the server's loopback address here.
+        Assert.Equal($"postgres://shop:s3cret-pw@127.0.0.1:{db.Port}/shopdb?sslmode=disable", await SqliteDatabaseTests.VariableAsync(server, "web", "SHOP_DATABASE"));
 
         // web's own database lives on the same server, and its role opens nothing else.
         var ado = await SqliteDatabaseTests.VariableAsync(server, "web", "ConnectionStrings__Database");
@@ -113,6 +116,16 @@ public sealed class ManagedPostgresTests
         Assert.Contains("service 'cache': it has only an image (redis:7), and without a container engine Autonomy runs services as native processes; of images, it satisfies postgres (any tag", image.Message);
         Assert.Contains("service 'db': it is a PostgreSQL server (image postgres) with no POSTGRES_PASSWORD, which the image requires", image.Message);
     }
+
+    [Theory]
+    [InlineData("postgres://u:p@db:5432/app", "postgres://u:p@127.0.0.1:6000/app")]
+    [InlineData("postgresql://u:p@db/app?sslmode=disable", "postgresql://u:p@127.0.0.1:6000/app?sslmode=disable")]
+    [InlineData("postgres://u:p@other:5432,db:5432/app", "postgres://u:p@other:5432,127.0.0.1:6000/app")]
+    [InlineData("postgres://u:p@dbx:5432/app", "postgres://u:p@dbx:5432/app")]
+    [InlineData("http://web:8080/db", "http://web:8080/db")]
+    [InlineData("db:5432", "db:5432")]
+    public void DockerAddressesOfTheServerBecomeLoopback(string value, string expected) =>
+        Assert.Equal(expected, Autonomy.Server.Data.Managed.ImageAddresses.Rewrite(value, new Dictionary<string, int> { ["db"] = 6000 }));
 
     private static async Task<object?> ScalarAsync(string connectionString, string sql)
     {

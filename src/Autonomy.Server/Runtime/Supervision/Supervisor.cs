@@ -330,7 +330,16 @@ public sealed class Supervisor : IAsyncDisposable
         {
             platform[key] = value;
         }
-        return ReplicaEnvironment.Build(Inherited, plan, platform);
+        var environment = ReplicaEnvironment.Build(Inherited, plan, platform);
+        var servers = _plans.Where(p => p.ManagedServer?.Image is not null).ToDictionary(p => p.Name, p => p.ServicePort, StringComparer.Ordinal);
+        foreach (var (key, value) in plan.Service.Environment)
+        {
+            if (value is { Length: > 0 } && environment.TryGetValue(key, out var current) && current == value)
+            {
+                environment[key] = Data.Managed.ImageAddresses.Rewrite(value, servers);
+            }
+        }
+        return environment;
     }
 
     private IEnumerable<ServiceDefinition>? Selected(IReadOnlyCollection<string>? only)
