@@ -119,10 +119,11 @@ public sealed class RunningServicesTests
     [Fact]
     public async Task ImageOnlyServiceIsAClearError()
     {
-        await using var p = new RunningProject("services:\n  db:\n    image: postgres:16\n");
+        await using var p = new RunningProject("services:\n  cache:\n    image: redis:7\n");
         var failure = await Assert.ThrowsAsync<ServicePlanException>(() => p.UpAsync());
         var problem = Assert.Single(failure.Problems);
-        Assert.Contains("service 'db': it has only an image (postgres:16)", problem);
+        Assert.Contains("service 'cache': it has only an image (redis:7)", problem);
+        Assert.Contains("of images, it satisfies postgres", problem);
         Assert.Contains("'build:'", problem);
         Assert.Contains("'command:'", problem);
     }
