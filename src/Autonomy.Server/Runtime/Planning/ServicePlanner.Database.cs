@@ -115,7 +115,7 @@ internal sealed partial class ServicePlanner
     {
         // Root cannot run postgres: as root, the server runs as the postgres user. setpriv replaces itself
         // with postgres (no process stays between), so that the supervisor's signals reach the server directly.
-        var asUser = Environment.UserName == "root" ? "exec setpriv --reuid=postgres --regid=postgres --init-groups -- " : "exec ";
+        var asUser = HostCommand.IsRoot ? "exec setpriv --reuid=postgres --regid=postgres --init-groups -- " : "exec ";
         var postgres = server.Binaries.Program("postgres");
         var isReady = server.Binaries.Program("pg_isready");
         var spec = (timing ?? NativeDefaults) with
