@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Autonomy.Server.Governance;
 using Microsoft.Data.Sqlite;
 
 namespace Autonomy.Server.Store;
@@ -86,7 +87,7 @@ public sealed partial class SqliteConfigStore
     /// <summary>Applies every queued write in one SQLite transaction, then publishes them together.</summary>
     private void CommitBatch(List<Work> batch)
     {
-        var staged = new BatchState(_namespaces, _revision, _commands);
+        var staged = new BatchState(_namespaces, _revision, _commands) { AuditHead = _auditHead };
         var outcomes = new List<Action>(batch.Count);
         try
         {
@@ -103,6 +104,9 @@ public sealed partial class SqliteConfigStore
                     case CommitWork commit:
                         var result = staged.Apply(commit.Transaction, Now(), out var error);
                         outcomes.Add(error is null ? () => commit.Done.TrySetResult(result!) : () => commit.Done.TrySetException(error));
+                        break;
+                    case StatementWork statement:
+                        outcomes.Add(RunStatement(staged, statement));
                         break;
                 }
             }
@@ -124,6 +128,7 @@ public sealed partial class SqliteConfigStore
         {
             _namespaces = staged.Namespaces;
             Volatile.Write(ref _revision, staged.Revision);
+            _auditHead = staged.AuditHead;
             Publish(staged.Events);
         }
         foreach (var outcome in outcomes)
@@ -176,6 +181,17 @@ public sealed partial class SqliteConfigStore
         public long Revision { get; private set; } = revision;
 
         public List<ChangeEvent> Events { get; } = [];
+
+        /// <summary>The newest audit entry, this batch's included: the writer alone extends the chain, so its links never race.</summary>
+        public AuditHead AuditHead { get; set; }
+
+        public AuditEntry AppendAudit(AuditRecord record, DateTimeOffset time)
+        {
+            var entry = AuditChain.Next(AuditHead, record, time);
+            commands.InsertAudit(entry);
+            AuditHead = new AuditHead(entry.Seq, entry.Hash);
+            return entry;
+        }
 
         public long CreateNamespace(SqliteConnection connection, string name, string author, DateTimeOffset time)
         {
@@ -236,6 +252,11 @@ public sealed partial class SqliteConfigStore
                     changes.RemoveAll(c => c.Key == op.Key);
                     changes.Add((op.Key, entry, op.ContentType));
                 }
+            }
+            if (transaction.Audit is { } audit)
+            {
+                // The call succeeded (its compares held), so its audit entry commits with its change.
+                AppendAudit(audit, time);
             }
             if (changes.Count == 0)
             {

@@ -1,0 +1,53 @@
+using Autonomy.Server.Store;
+
+namespace Autonomy.Server.Governance;
+
+/// <summary>
+/// The audit log: every write through the API and every refused call, append-only and chained
+/// (see <see cref="AuditChain"/>). Entries are written by the store's writer with its group
+/// commits; reading and verifying use a connection of their own, so they never hold up a write.
+/// </summary>
+internal sealed class AuditLog(SqliteConfigStore store)
+{
+    /// <summary>Appends <paramref name="record"/>; durable when the task completes.</summary>
+    public Task<AuditEntry> RecordAsync(AuditRecord record, CancellationToken ct = default) => store.AppendAuditAsync(record, ct);
+
+    /// <summary>The newest <paramref name="limit"/> entries written at or after <paramref name="since"/>, oldest first.</summary>
+    public IReadOnlyList<AuditEntry> Read(DateTimeOffset? since, int limit)
+    {
+        using var connection = store.OpenReader();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT seq, time, actor, action, target, outcome, prev_hash, hash FROM audit
+            WHERE time >= $since ORDER BY seq DESC LIMIT $limit
+            """;
+        command.Parameters.AddWithValue("$since", since?.ToUnixTimeMilliseconds() ?? long.MinValue);
+        command.Parameters.AddWithValue("$limit", limit);
+        var entries = ReadAll(command);
+        entries.Reverse();
+        return entries;
+    }
+
+    /// <summary>Walks the whole chain as the database has it now, against the newest entry this server wrote.</summary>
+    public AuditVerification Verify()
+    {
+        // The head first: entries written while the log is read are then only more than it expects.
+        var written = store.AuditHead;
+        using var connection = store.OpenReader();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT seq, time, actor, action, target, outcome, prev_hash, hash FROM audit ORDER BY seq";
+        return AuditVerifier.Verify(ReadAll(command), written);
+    }
+
+    private static List<AuditEntry> ReadAll(Microsoft.Data.Sqlite.SqliteCommand command)
+    {
+        var entries = new List<AuditEntry>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            entries.Add(new AuditEntry(reader.GetInt64(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)), reader.GetString(2), reader.GetString(3),
+                reader.GetString(4), reader.GetString(5), reader.GetString(6), reader.GetString(7)));
+        }
+        return entries;
+    }
+}
