@@ -19,6 +19,8 @@ internal static class Cli
         root.Subcommands.Add(ScaleCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(Commands.Config.ConfigCommand.Create());
+        root.Subcommands.Add(Commands.Governance.TokensCommand.Create());
+        root.Subcommands.Add(Commands.Governance.AuditCommand.Create());
         return root;
     }
 
