@@ -13,7 +13,7 @@ internal sealed class RequestAudit(AuditRecord record)
 {
     private const string Item = "autonomy.audit";
 
-    public AuditRecord Record { get; private set; } = record;
+    public AuditRecord Record { get; } = record;
 
     public bool Claimed { get; private set; }
 
@@ -31,15 +31,6 @@ internal sealed class RequestAudit(AuditRecord record)
         }
         audit.Claimed = true;
         return target is null ? audit.Record : audit.Record with { Target = target };
-    }
-
-    /// <summary>Names what the call acted on, when it knows better than its route (a token's id).</summary>
-    public static void Describe(HttpContext context, string target)
-    {
-        if (context.Items[Item] is RequestAudit audit)
-        {
-            audit.Record = audit.Record with { Target = target };
-        }
     }
 
     public static RequestAudit? Of(HttpContext context) => context.Items[Item] as RequestAudit;
