@@ -1,4 +1,5 @@
 using Autonomy.Server.Store;
+using Microsoft.Data.Sqlite;
 
 namespace Autonomy.Server.Governance;
 
@@ -36,18 +37,24 @@ internal sealed class AuditLog(SqliteConfigStore store)
         using var connection = store.OpenReader();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT seq, time, actor, action, target, outcome, prev_hash, hash FROM audit ORDER BY seq";
-        return AuditVerifier.Verify(ReadAll(command), written);
+        return AuditVerifier.Verify(Stream(command), written, hash =>
+        {
+            using var find = connection.CreateCommand();
+            find.CommandText = "SELECT seq FROM audit WHERE hash = $hash LIMIT 1";
+            find.Parameters.AddWithValue("$hash", hash);
+            return find.ExecuteScalar() as long?;
+        });
     }
 
-    private static List<AuditEntry> ReadAll(Microsoft.Data.Sqlite.SqliteCommand command)
+    private static List<AuditEntry> ReadAll(SqliteCommand command) => [.. Stream(command)];
+
+    private static IEnumerable<AuditEntry> Stream(SqliteCommand command)
     {
-        var entries = new List<AuditEntry>();
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            entries.Add(new AuditEntry(reader.GetInt64(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)), reader.GetString(2), reader.GetString(3),
-                reader.GetString(4), reader.GetString(5), reader.GetString(6), reader.GetString(7)));
+            yield return new AuditEntry(reader.GetInt64(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)), reader.GetString(2), reader.GetString(3),
+                reader.GetString(4), reader.GetString(5), reader.GetString(6), reader.GetString(7));
         }
-        return entries;
     }
 }

@@ -19,18 +19,16 @@ public sealed record AuditVerification(bool Intact, long Checked, AuditHead Head
 /// </summary>
 public static class AuditVerifier
 {
-    /// <param name="entries">The log in sequence order.</param>
+    /// <param name="entries">The log in sequence order, read as it is walked (a log of any length is never held in memory).</param>
     /// <param name="written">The newest entry the server wrote, or null when it is not known.</param>
-    public static AuditVerification Verify(IReadOnlyList<AuditEntry> entries, AuditHead? written)
+    /// <param name="seqOfHash">Finds the entry that has a hash, to tell a moved entry from a removed one once the chain breaks.</param>
+    public static AuditVerification Verify(IEnumerable<AuditEntry> entries, AuditHead? written, Func<string, long?> seqOfHash)
     {
-        var positionOfHash = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var entry in entries)
-        {
-            positionOfHash.TryAdd(entry.Hash, entry.Seq);
-        }
         var head = AuditHead.Empty;
+        long count = 0;
         foreach (var entry in entries)
         {
+            count++;
             var expected = head.Seq + 1;
             if (entry.Seq != expected)
             {
@@ -39,7 +37,7 @@ public static class AuditVerifier
             }
             if (entry.PrevHash != head.Hash)
             {
-                if (positionOfHash.TryGetValue(entry.PrevHash, out var follows) && follows != head.Seq)
+                if (seqOfHash(entry.PrevHash) is { } follows && follows != head.Seq)
                 {
                     return Broken(head, entry.Seq, AuditVerification.Reordered,
                         $"entry {entry.Seq} was written after entry {follows}, but the log has it after entry {head.Seq}: entries were moved");
@@ -63,9 +61,9 @@ public static class AuditVerifier
         {
             return Broken(head, head.Seq, AuditVerification.Edited, $"entry {head.Seq} is not the entry the server wrote there: it was replaced");
         }
-        return new AuditVerification(true, entries.Count, head);
+        return new AuditVerification(true, count, head);
 
         AuditVerification Broken(AuditHead before, long at, string problem, string detail) =>
-            new(false, entries.Count, before, at, problem, detail);
+            new(false, count, before, at, problem, detail);
     }
 }

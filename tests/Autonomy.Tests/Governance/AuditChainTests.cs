@@ -20,6 +20,9 @@ public sealed class AuditChainTests
         return entries;
     }
 
+    private static AuditVerification Verify(List<AuditEntry> log, AuditHead? written) =>
+        AuditVerifier.Verify(log, written, hash => log.FirstOrDefault(e => e.Hash == hash)?.Seq);
+
     [Fact]
     public void EachEntryIsChainedToTheOneBefore()
     {
@@ -29,7 +32,7 @@ public sealed class AuditChainTests
         Assert.Equal(chain[0].Hash, chain[1].PrevHash);
         Assert.Equal(chain[1].Hash, chain[2].PrevHash);
         Assert.Equal(64, chain[0].Hash.Length);
-        var verification = AuditVerifier.Verify(chain, new AuditHead(3, chain[2].Hash));
+        var verification = Verify(chain, new AuditHead(3, chain[2].Hash));
         Assert.True(verification.Intact);
         Assert.Equal((3L, 3L), (verification.Checked, verification.Head.Seq));
     }
@@ -48,7 +51,7 @@ public sealed class AuditChainTests
     {
         var chain = Chain(5);
         chain[2] = chain[2] with { Actor = "someone else" };
-        var verification = AuditVerifier.Verify(chain, null);
+        var verification = Verify(chain, null);
         Assert.Equal((false, 3L, AuditVerification.Edited), (verification.Intact, verification.BrokenAt, verification.Problem));
     }
 
@@ -58,7 +61,7 @@ public sealed class AuditChainTests
         var chain = Chain(5);
         var edited = chain[2] with { Outcome = "403" };
         chain[2] = edited with { Hash = AuditChain.HashOf(edited) };
-        var verification = AuditVerifier.Verify(chain, null);
+        var verification = Verify(chain, null);
         Assert.Equal((false, 4L, AuditVerification.Removed), (verification.Intact, verification.BrokenAt, verification.Problem));
     }
 
@@ -67,7 +70,7 @@ public sealed class AuditChainTests
     {
         var chain = Chain(5);
         chain.RemoveAt(1);
-        var verification = AuditVerifier.Verify(chain, null);
+        var verification = Verify(chain, null);
         Assert.Equal((false, 2L, AuditVerification.Removed), (verification.Intact, verification.BrokenAt, verification.Problem));
         Assert.Equal("entry 2 is missing: the log goes from 1 to 3", verification.Detail);
     }
@@ -77,7 +80,7 @@ public sealed class AuditChainTests
     {
         var chain = Chain(5);
         (chain[1], chain[2]) = (chain[2] with { Seq = 2 }, chain[1] with { Seq = 3 });
-        var verification = AuditVerifier.Verify(chain, null);
+        var verification = Verify(chain, null);
         Assert.Equal((false, 2L, AuditVerification.Reordered), (verification.Intact, verification.BrokenAt, verification.Problem));
     }
 
@@ -85,9 +88,9 @@ public sealed class AuditChainTests
     public void TheFirstEntriesRemovedAndTheLastOnesCutAreFound()
     {
         var chain = Chain(5);
-        var headless = AuditVerifier.Verify(chain.Skip(2).ToList(), null);
+        var headless = Verify(chain.Skip(2).ToList(), null);
         Assert.Equal((false, 1L, AuditVerification.Removed), (headless.Intact, headless.BrokenAt, headless.Problem));
-        var cut = AuditVerifier.Verify(chain.Take(3).ToList(), new AuditHead(5, chain[4].Hash));
+        var cut = Verify(chain.Take(3).ToList(), new AuditHead(5, chain[4].Hash));
         Assert.Equal((false, 4L, AuditVerification.Removed), (cut.Intact, cut.BrokenAt, cut.Problem));
         Assert.Equal("entries 4 to 5 are missing: the server wrote up to entry 5, the log ends at 3", cut.Detail);
     }
