@@ -17,16 +17,46 @@ internal sealed class AuditLog(SqliteConfigStore store)
     public IReadOnlyList<AuditEntry> Read(DateTimeOffset? since, int limit)
     {
         using var connection = store.OpenReader();
+        var from = since is { } time ? FirstAtOrAfter(connection, time.ToUnixTimeMilliseconds()) : 0;
         using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT seq, time, actor, action, target, outcome, prev_hash, hash FROM audit
-            WHERE time >= $since ORDER BY seq DESC LIMIT $limit
+            WHERE seq >= $from AND time >= $since ORDER BY seq DESC LIMIT $limit
             """;
+        command.Parameters.AddWithValue("$from", from);
         command.Parameters.AddWithValue("$since", since?.ToUnixTimeMilliseconds() ?? long.MinValue);
         command.Parameters.AddWithValue("$limit", limit);
         var entries = ReadAll(command);
         entries.Reverse();
         return entries;
+    }
+
+    /// <summary>
+    /// The first seq written at or after <paramref name="time"/>: entries are written in time order,
+    /// so a binary search over seq finds it with a few lookups, where a scan would read the whole log.
+    /// </summary>
+    private static long FirstAtOrAfter(SqliteConnection connection, long time)
+    {
+        using var next = connection.CreateCommand();
+        next.CommandText = "SELECT time FROM audit WHERE seq >= $seq ORDER BY seq LIMIT 1";
+        var seq = next.Parameters.Add("$seq", SqliteType.Integer);
+        using var last = connection.CreateCommand();
+        last.CommandText = "SELECT COALESCE(MAX(seq), 0) FROM audit";
+        var (low, high) = (0L, (long)last.ExecuteScalar()! + 1);
+        while (low < high)
+        {
+            var middle = low + ((high - low) / 2);
+            seq.Value = middle;
+            if (next.ExecuteScalar() is long at && at < time)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+        return low;
     }
 
     /// <summary>Walks the whole chain as the database has it now, against the newest entry this server wrote.</summary>

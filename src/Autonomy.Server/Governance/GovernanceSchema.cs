@@ -5,7 +5,8 @@ internal static class GovernanceSchema
 {
     // tokens keeps the SHA-256 of each made token, never the token. audit is append-only: each
     // entry's hash covers the previous entry's hash and its own fields (see AuditChain), so that an
-    // entry edited, removed or moved breaks the chain where it was.
+    // entry edited, removed or moved breaks the chain where it was. It has no index on time: a write
+    // would pay for it, and entries are written in time order, so AuditLog finds a time by seq.
     public const string Create = """
         CREATE TABLE IF NOT EXISTS tokens(
             id TEXT PRIMARY KEY,
@@ -25,6 +26,5 @@ internal static class GovernanceSchema
             outcome TEXT NOT NULL,
             prev_hash TEXT NOT NULL,
             hash TEXT NOT NULL);
-        CREATE INDEX IF NOT EXISTS audit_by_time ON audit(time);
         """;
 }
