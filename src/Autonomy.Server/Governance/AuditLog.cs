@@ -11,7 +11,7 @@ namespace Autonomy.Server.Governance;
 internal sealed class AuditLog(SqliteConfigStore store)
 {
     /// <summary>Appends <paramref name="record"/>; durable when the task completes.</summary>
-    public Task<AuditEntry> RecordAsync(AuditRecord record, CancellationToken ct = default) => store.AppendAuditAsync(record, ct);
+    public Task<long> RecordAsync(AuditRecord record, CancellationToken ct = default) => store.AppendAuditAsync(record, ct);
 
     /// <summary>The newest <paramref name="limit"/> entries written at or after <paramref name="since"/>, oldest first.</summary>
     public IReadOnlyList<AuditEntry> Read(DateTimeOffset? since, int limit)
@@ -71,12 +71,16 @@ internal sealed class AuditLog(SqliteConfigStore store)
         {
             using var find = connection.CreateCommand();
             find.CommandText = "SELECT seq FROM audit WHERE hash = $hash LIMIT 1";
-            find.Parameters.AddWithValue("$hash", hash);
+            find.Parameters.AddWithValue("$hash", hash.Length == 2 * AuditChain.HashLength && hash.All(char.IsAsciiHexDigit) ? Convert.FromHexString(hash) : hash);
             return find.ExecuteScalar() as long?;
         });
     }
 
     private static List<AuditEntry> ReadAll(SqliteCommand command) => [.. Stream(command)];
+
+    // A hash is 32 bytes; a row someone changed may hold anything, which is shown as it is.
+    private static string Hex(SqliteDataReader reader, int column) =>
+        reader.GetFieldType(column) == typeof(byte[]) ? Convert.ToHexStringLower(reader.GetFieldValue<byte[]>(column)) : reader.GetValue(column).ToString() ?? "";
 
     private static IEnumerable<AuditEntry> Stream(SqliteCommand command)
     {
@@ -84,7 +88,7 @@ internal sealed class AuditLog(SqliteConfigStore store)
         while (reader.Read())
         {
             yield return new AuditEntry(reader.GetInt64(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)), reader.GetString(2), reader.GetString(3),
-                reader.GetString(4), reader.GetString(5), reader.GetString(6), reader.GetString(7));
+                reader.GetString(4), reader.GetString(5), Hex(reader, 6), Hex(reader, 7));
         }
     }
 }

@@ -24,7 +24,7 @@ internal static class GovernanceSchema
             action TEXT NOT NULL,
             target TEXT NOT NULL,
             outcome TEXT NOT NULL,
-            prev_hash TEXT NOT NULL,
-            hash TEXT NOT NULL);
+            prev_hash BLOB NOT NULL,
+            hash BLOB NOT NULL);
         """;
 }

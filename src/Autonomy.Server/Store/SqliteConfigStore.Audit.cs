@@ -10,7 +10,7 @@ namespace Autonomy.Server.Store;
 /// </summary>
 public sealed partial class SqliteConfigStore
 {
-    private AuditHead _auditHead;
+    private ChainEnd _chain;
 
     /// <summary>The newest entry of the audit log as this store wrote it (or found it on opening).</summary>
     public AuditHead AuditHead
@@ -19,21 +19,21 @@ public sealed partial class SqliteConfigStore
         {
             lock (_gate)
             {
-                return _auditHead;
+                return new AuditHead(_chain.Seq, Convert.ToHexStringLower(_chain.Hash));
             }
         }
     }
 
-    /// <summary>Appends <paramref name="record"/> to the audit log with the next group commit; durable when the task completes.</summary>
-    public async Task<AuditEntry> AppendAuditAsync(AuditRecord record, CancellationToken ct = default) =>
-        (await WriteAsync(null, record, ct))!;
+    /// <summary>Appends <paramref name="record"/> to the audit log with the next group commit; durable when the task completes. Returns its seq.</summary>
+    public async Task<long> AppendAuditAsync(AuditRecord record, CancellationToken ct = default) =>
+        (await WriteAsync(null, record, ct))!.Value;
 
     /// <summary>
     /// Runs <paramref name="write"/> (statements on the writer's connection) in the next group commit,
-    /// with <paramref name="audit"/> appended in the same transaction. A write that fails is undone
-    /// alone (the batch's other writes still commit) and its task fails with the error.
+    /// with <paramref name="audit"/> appended in the same transaction (its seq is the result). A write
+    /// that fails is undone alone (the batch's other writes still commit) and its task fails with the error.
     /// </summary>
-    internal Task<AuditEntry?> WriteAsync(Action<SqliteConnection>? write, AuditRecord? audit, CancellationToken ct = default)
+    internal Task<long?> WriteAsync(Action<SqliteConnection>? write, AuditRecord? audit, CancellationToken ct = default)
     {
         var work = new StatementWork(write, audit);
         return Enqueue(work, work.Done, ct);
@@ -55,16 +55,22 @@ public sealed partial class SqliteConfigStore
                 return () => work.Done.TrySetException(e);
             }
         }
-        var entry = work.Audit is { } record ? staged.AppendAudit(record, Now()) : null;
-        return () => work.Done.TrySetResult(entry);
+        long? seq = work.Audit is { } record ? staged.AppendAudit(record, Now()) : null;
+        return () => work.Done.TrySetResult(seq);
     }
 
-    private static AuditHead LoadAuditHead(SqliteConnection connection)
+    private static ChainEnd LoadChainEnd(SqliteConnection connection)
     {
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1";
         using var reader = command.ExecuteReader();
-        return reader.Read() ? new AuditHead(reader.GetInt64(0), reader.GetString(1)) : AuditHead.Empty;
+        return reader.Read() ? new ChainEnd(reader.GetInt64(0), reader.GetFieldValue<byte[]>(1)) : ChainEnd.Empty;
+    }
+
+    /// <summary>The newest entry's seq and hash, as the writer extends the chain from it.</summary>
+    private readonly record struct ChainEnd(long Seq, byte[] Hash)
+    {
+        public static ChainEnd Empty { get; } = new(0, new byte[AuditChain.HashLength]);
     }
 
     private sealed class StatementWork(Action<SqliteConnection>? write, AuditRecord? audit) : Work
@@ -73,7 +79,7 @@ public sealed partial class SqliteConfigStore
 
         public AuditRecord? Audit { get; } = audit;
 
-        public TaskCompletionSource<AuditEntry?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<long?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public override void Fail(Exception e) => Done.TrySetException(e);
     }

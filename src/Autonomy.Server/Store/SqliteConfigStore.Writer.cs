@@ -87,7 +87,7 @@ public sealed partial class SqliteConfigStore
     /// <summary>Applies every queued write in one SQLite transaction, then publishes them together.</summary>
     private void CommitBatch(List<Work> batch)
     {
-        var staged = new BatchState(_namespaces, _revision, _commands) { AuditHead = _auditHead };
+        var staged = new BatchState(_namespaces, _revision, _commands) { Chain = _chain };
         var outcomes = new List<Action>(batch.Count);
         try
         {
@@ -128,7 +128,7 @@ public sealed partial class SqliteConfigStore
         {
             _namespaces = staged.Namespaces;
             Volatile.Write(ref _revision, staged.Revision);
-            _auditHead = staged.AuditHead;
+            _chain = staged.Chain;
             Publish(staged.Events);
         }
         foreach (var outcome in outcomes)
@@ -183,14 +183,17 @@ public sealed partial class SqliteConfigStore
         public List<ChangeEvent> Events { get; } = [];
 
         /// <summary>The newest audit entry, this batch's included: the writer alone extends the chain, so its links never race.</summary>
-        public AuditHead AuditHead { get; set; }
+        public ChainEnd Chain { get; set; }
 
-        public AuditEntry AppendAudit(AuditRecord record, DateTimeOffset time)
+        /// <summary>Appends an entry to the audit log; returns its seq.</summary>
+        public long AppendAudit(AuditRecord record, DateTimeOffset time)
         {
-            var entry = AuditChain.Next(AuditHead, record, time);
-            commands.InsertAudit(entry);
-            AuditHead = new AuditHead(entry.Seq, entry.Hash);
-            return entry;
+            var seq = Chain.Seq + 1;
+            var ms = time.ToUnixTimeMilliseconds();
+            var hash = AuditChain.Link(Chain.Hash, seq, ms, record);
+            commands.InsertAudit(seq, ms, record, Chain.Hash, hash);
+            Chain = new ChainEnd(seq, hash);
+            return seq;
         }
 
         public long CreateNamespace(SqliteConnection connection, string name, string author, DateTimeOffset time)

@@ -41,7 +41,7 @@ public sealed partial class SqliteConfigStore : IConfigStore
             upgrade.Commit();
         }
         (_namespaces, _revision, _compacted) = Load(_writer);
-        _auditHead = LoadAuditHead(_writer);
+        _chain = LoadChainEnd(_writer);
         _commands = new WriterCommands(_writer);
         _writerLoop = Task.Run(WriteLoopAsync);
     }

@@ -33,8 +33,8 @@ internal sealed class WriterCommands : IDisposable
     public void InsertVersion(string ns, string key, long revision, string? value, string contentType, long createRevision, long version, DateTimeOffset time, string author) =>
         Run(_version, ns, key, revision, (object?)value ?? DBNull.Value, contentType, createRevision, version, time.ToUnixTimeMilliseconds(), author);
 
-    public void InsertAudit(Governance.AuditEntry entry) =>
-        Run(_audit, entry.Seq, entry.Time.ToUnixTimeMilliseconds(), entry.Actor, entry.Action, entry.Target, entry.Outcome, entry.PrevHash, entry.Hash);
+    public void InsertAudit(long seq, long timeMs, Governance.AuditRecord record, byte[] previous, byte[] hash) =>
+        Run(_audit, seq, timeMs, record.Actor, record.Action, record.Target, record.Outcome, previous, hash);
 
     private static SqliteCommand Prepare(SqliteConnection connection, string sql, params string[] names)
     {
