@@ -51,7 +51,8 @@ internal static class AuditApi
         {
             return now - back;
         }
-        return text.Contains('T', StringComparison.Ordinal)
-            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time : null;
+        // A date first (2025-01-31T08:00:00Z, or with a space for the T), so that nothing else passes for one.
+        var date = text.Length >= 10 && char.IsAsciiDigit(text[0]) && text[4] == '-' && text[7] == '-';
+        return date && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time : null;
     }
 }

@@ -117,6 +117,35 @@ public sealed class TokensApiTests
         Assert.Equal(HttpStatusCode.Created, allowed.StatusCode);
     }
 
+    [Fact]
+    public async Task AMadeServiceTokenFollowsItsServicesGrantsWhenTheProjectChanges()
+    {
+        await using var server = await RunningServer.StartAsync("name: regrant\nservices:\n  orders:\n    command: sleep 300\n  billing:\n    command: sleep 300\n");
+        var (_, token) = await MakeAsync(server, new { role = "service:orders" });
+        using var orders = server.Client(token);
+        Assert.Equal(HttpStatusCode.Forbidden, (await orders.GetAsync("/v1/config/billing")).StatusCode);
+
+        server.Files.Write("compose.yaml", """
+            name: regrant
+            services:
+              orders:
+                command: sleep 300
+                x-autonomy:
+                  grants: [config:read:billing]
+              billing:
+                command: sleep 300
+            """);
+        using var reconciled = await server.Http.PostAsJsonAsync("/v1/reconcile", new
+        {
+            files = new[] { "compose.yaml" },
+            workingDirectory = server.Files.Directory,
+            environment = new Dictionary<string, string> { ["HOME"] = "/home/test" },
+        });
+        Assert.True(reconciled.IsSuccessStatusCode, await reconciled.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, (await orders.GetAsync("/v1/config/billing")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await orders.PutAsync("/v1/config/billing/keys/A", new StringContent("1"))).StatusCode);
+    }
+
     internal static async Task<(string Id, string Token)> MakeAsync(RunningServer server, object request)
     {
         using var response = await server.Http.PostAsJsonAsync("/v1/tokens", request);
