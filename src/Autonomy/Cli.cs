@@ -23,6 +23,8 @@ internal static class Cli
         root.Subcommands.Add(BackupCommand.Create());
         root.Subcommands.Add(RestoreCommand.Create());
         root.Subcommands.Add(Commands.Db.DbCommand.Create());
+        root.Subcommands.Add(Commands.Governance.TokensCommand.Create());
+        root.Subcommands.Add(Commands.Governance.AuditCommand.Create());
         return root;
     }
 

@@ -30,6 +30,6 @@ internal static class BackupApi
             // Deleted once sent (or if the client goes away): the snapshot exists only for this answer.
             var stream = new FileStream(snapshot, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 64 * 1024, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
             return Results.Stream(stream, "application/vnd.sqlite3", $"{project}.autonomy-backup");
-        });
+        }).Requires("backup:read");
     }
 }

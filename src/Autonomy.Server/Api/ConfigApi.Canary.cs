@@ -34,22 +34,22 @@ internal static partial class ConfigApi
             }
             try
             {
-                var canary = await canaries.StartAsync(ns, operations, request.Replicas, request.Percent, request.AutoRollback, window, TokenAuthorization.CallerOf(context).Author, ct);
+                var canary = await canaries.StartAsync(ns, operations, request.Replicas, request.Percent, request.AutoRollback, window, TokenAuthorization.CallerOf(context).Actor, ct);
                 return Results.Json(canary, Json, statusCode: 201);
             }
             catch (CanaryException e)
             {
                 return Problems.Of(409, "canary-refused", "The canary cannot start", e.Message);
             }
-        });
+        }).Requires("config:write:{ns}");
 
-        config.MapGet("/{ns}/canary", (string ns) => Known(store, ns) ?? Results.Json(canaries.All(ns), Json));
+        config.MapGet("/{ns}/canary", (string ns) => Known(store, ns) ?? Results.Json(canaries.All(ns), Json)).Requires("config:read:{ns}");
 
         config.MapPost("/{ns}/canary/{id}/promote", async (string ns, string id, HttpContext context, CancellationToken ct) =>
-            await Canary(store, ns, () => canaries.PromoteAsync(ns, id, TokenAuthorization.CallerOf(context).Author, ct)));
+            await Canary(store, ns, () => canaries.PromoteAsync(ns, id, TokenAuthorization.CallerOf(context).Actor, ct))).Requires("config:write:{ns}");
 
         config.MapPost("/{ns}/canary/{id}/abandon", async (string ns, string id, HttpContext context, CancellationToken ct) =>
-            await Canary(store, ns, () => canaries.AbandonAsync(ns, id, $"abandoned by {TokenAuthorization.CallerOf(context).Author}", ct: ct)));
+            await Canary(store, ns, () => canaries.AbandonAsync(ns, id, $"abandoned by {TokenAuthorization.CallerOf(context).Actor}", ct: ct))).Requires("config:write:{ns}");
     }
 
     private static async Task<IResult> Canary(IConfigStore store, string ns, Func<Task<CanaryRelease>> action)

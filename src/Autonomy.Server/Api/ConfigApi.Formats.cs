@@ -53,9 +53,9 @@ internal static partial class ConfigApi
             var imported = entries.Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
             var deleted = mode == "replace" ? store.List(ns).Where(e => !imported.Contains(e.Key)).Select(e => e.Key).ToList() : [];
             operations.AddRange(deleted.Select(StoreOperation.Delete));
-            var result = await store.CommitAsync(new StoreTransaction(ns, operations, TokenAuthorization.CallerOf(context).Author), ct);
+            var result = await store.CommitAsync(new StoreTransaction(ns, operations, TokenAuthorization.CallerOf(context).Actor) { Audit = RequestAudit.Claim(context) }, ct);
             return Results.Json(new { revision = result.Revision, changed = result.Changed, set = entries.Count, deleted = deleted.Count }, Json);
-        });
+        }).Requires("config:write:{ns}");
 
         config.MapGet("/{ns}/export", (string ns, string? format) =>
         {
@@ -76,7 +76,7 @@ internal static partial class ConfigApi
             {
                 return Problems.Of(409, "cannot-export", $"The namespace cannot be written as {format}", e.Message);
             }
-        });
+        }).Requires("config:read:{ns}");
     }
 
     private static ConfigFormat? Format(string? name) => name is not null && ConfigFormats.TryParseName(name, out var format) ? format : null;

@@ -26,7 +26,7 @@ internal static partial class ConfigApi
         var store = center.Store;
         var config = app.MapGroup("/v1/config");
 
-        config.MapGet("", () => Results.Json(store.Namespaces().Select(n => new { name = n.Name, revision = n.Revision, keys = n.Keys }), Json));
+        config.MapGet("", () => Results.Json(store.Namespaces().Select(n => new { name = n.Name, revision = n.Revision, keys = n.Keys }), Json)).Requires("config:read");
 
         config.MapPut("/{ns}", async (string ns, HttpContext context, CancellationToken ct) =>
         {
@@ -35,9 +35,9 @@ internal static partial class ConfigApi
                 return Problems.Of(400, "invalid-namespace", "Invalid namespace name", problem);
             }
             var existed = store.Namespace(ns) is not null;
-            var revision = await store.CreateNamespaceAsync(ns, TokenAuthorization.CallerOf(context).Author, ct);
+            var revision = await store.CreateNamespaceAsync(ns, TokenAuthorization.CallerOf(context).Actor, ct);
             return Results.Json(new { name = ns, revision }, Json, statusCode: existed ? 200 : 201);
-        });
+        }).Requires("config:write:{ns}");
 
         config.MapGet("/{ns}", async (string ns, string? prefix, long? index, string? wait, HttpContext context, CancellationToken ct) =>
         {
@@ -67,7 +67,7 @@ internal static partial class ConfigApi
             var revision = ViewIndex(store, canaries, ns, replica);
             context.Response.Headers["X-Autonomy-Index"] = revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return Results.Json(new { @namespace = ns, revision, entries = entries.Select(EntryView.From) }, Json);
-        });
+        }).Requires("config:read:{ns}");
 
         config.MapGet("/{ns}/keys/{*key}", (string ns, string key, HttpContext context) =>
         {
@@ -81,7 +81,7 @@ internal static partial class ConfigApi
             return entry is null
                 ? Problems.Of(404, "unknown-key", "No such key", $"namespace '{ns}' has no key '{key}'")
                 : Results.Bytes(EntryJson(entry), "application/json");
-        });
+        }).Requires("config:read:{ns}");
 
         config.MapPut("/{ns}/keys/{*key}", async (string ns, string key, long? cas, HttpContext context, CancellationToken ct) =>
         {
@@ -93,12 +93,13 @@ internal static partial class ConfigApi
             {
                 return Problems.Of(413, "value-too-large", "The value is too large", $"a value may be at most {ConfigNames.MaxValueBytes} bytes");
             }
-            var transaction = new StoreTransaction(ns, [StoreOperation.Put(key, value, ContentTypeOf(context.Request))], TokenAuthorization.CallerOf(context).Author)
+            var transaction = new StoreTransaction(ns, [StoreOperation.Put(key, value, ContentTypeOf(context.Request))], TokenAuthorization.CallerOf(context).Actor)
             {
                 Compares = cas is { } expected ? [new StoreCompare(key, expected)] : [],
+                Audit = RequestAudit.Claim(context),
             };
             return Committed(await store.CommitAsync(transaction, ct));
-        });
+        }).Requires("config:write:{ns}");
 
         config.MapDelete("/{ns}/keys/{*key}", async (string ns, string key, long? cas, HttpContext context, CancellationToken ct) =>
         {
@@ -106,12 +107,13 @@ internal static partial class ConfigApi
             {
                 return unknown;
             }
-            var transaction = new StoreTransaction(ns, [StoreOperation.Delete(key)], TokenAuthorization.CallerOf(context).Author)
+            var transaction = new StoreTransaction(ns, [StoreOperation.Delete(key)], TokenAuthorization.CallerOf(context).Actor)
             {
                 Compares = cas is { } expected ? [new StoreCompare(key, expected)] : [],
+                Audit = RequestAudit.Claim(context),
             };
             return Committed(await store.CommitAsync(transaction, ct));
-        });
+        }).Requires("config:write:{ns}");
 
         config.MapPost("/{ns}/txn", async (string ns, TransactionRequest request, HttpContext context, CancellationToken ct) =>
         {
@@ -127,8 +129,12 @@ internal static partial class ConfigApi
                 ? StoreOperation.Delete(op.Key!)
                 : StoreOperation.Put(op.Key!, op.Value!, op.ContentType ?? StoreOperation.PlainText)).ToList();
             var compares = (request.Compares ?? []).Select(c => new StoreCompare(c.Key, c.Revision)).ToList();
-            return Committed(await store.CommitAsync(new StoreTransaction(ns, operations, TokenAuthorization.CallerOf(context).Author) { Compares = compares }, ct));
-        });
+            return Committed(await store.CommitAsync(new StoreTransaction(ns, operations, TokenAuthorization.CallerOf(context).Actor)
+            {
+                Compares = compares,
+                Audit = RequestAudit.Claim(context),
+            }, ct));
+        }).Requires("config:write:{ns}");
 
         config.MapGet("/{ns}/history", (string ns, string? key, int? limit) =>
         {
@@ -141,7 +147,7 @@ internal static partial class ConfigApi
                 ? store.NamespaceHistory(ns, count).Select(ChangeView.From)
                 : store.History(ns, key, count).Select(v => new ChangeView(v.Key, v.Revision, v.Value, v.Deleted, v.ContentType, v.Time, v.Author));
             return Results.Json(changes, Json);
-        });
+        }).Requires("config:read:{ns}");
 
         config.MapPost("/{ns}/rollback", async (string ns, RollbackRequest request, HttpContext context, CancellationToken ct) =>
         {
@@ -153,11 +159,11 @@ internal static partial class ConfigApi
             {
                 return Problems.Of(400, "invalid-revision", "Invalid revision", $"revision must be a revision of this store, from 0 to {store.Revision}");
             }
-            var author = TokenAuthorization.CallerOf(context).Author;
+            var author = TokenAuthorization.CallerOf(context).Actor;
             return await Compacted(async () => Committed(request.Key is { } key
                 ? await center.RollbackKeyAsync(ns, key, revision, author, ct)
                 : await center.RollbackNamespaceAsync(ns, revision, author, ct)));
-        });
+        }).Requires("config:write:{ns}");
 
         config.MapGet("/{ns}/diff", async (string ns, long? from, long? to) =>
         {
@@ -171,14 +177,14 @@ internal static partial class ConfigApi
             }
             return await Compacted(() => Task.FromResult(Results.Json(center.Diff(ns, start, to ?? store.Revision)
                 .Select(d => new { key = d.Key, before = d.Before, after = d.After }), Json)));
-        });
+        }).Requires("config:read:{ns}");
 
         MapFormats(config, store);
         MapCanary(config, store, canaries);
 
         config.MapGet("/{ns}/watch", (string ns, long? after, HttpContext context) => Known(store, ns) is { } unknown
             ? unknown.ExecuteAsync(context)
-            : WatchAsync(store, ns, after, context));
+            : WatchAsync(store, ns, after, context)).Requires("config:read:{ns}");
     }
 
     /// <summary>

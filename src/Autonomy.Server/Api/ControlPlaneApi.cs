@@ -6,30 +6,29 @@ using Autonomy.Server.Runtime.Supervision;
 
 namespace Autonomy.Server.Api;
 
-/// <summary>The control plane's HTTP API under <c>/v1</c>; every call but <c>/healthz</c> needs the admin token.</summary>
+/// <summary>The control plane's HTTP API under <c>/v1</c>; every call but <c>/healthz</c> needs a token whose role has the permission the route declares.</summary>
 internal static class ControlPlaneApi
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static void Map(WebApplication app, ControlPlane plane, string adminToken)
+    public static void Map(WebApplication app, ControlPlane plane)
     {
-        TokenAuthorization.Use(app, plane.Tokens, adminToken, service => plane.Supervisor.Project.FindService(service) is { } definition
-            ? Secrets.SecretGrants.Of(plane.Supervisor.Project, definition)
-            : new HashSet<string>());
+        TokenAuthorization.Use(app, plane.Tokens, plane.Audit);
 
-        app.MapGet("/healthz", () => Results.Text("ok"));
-        app.MapGet("/v1/status", () => Results.Json(new { project = plane.ProjectName, phase = plane.Phase, error = plane.Failure, logLines = plane.FailureLines }, Json));
-        app.MapGet("/v1/services", () => Results.Json(plane.Supervisor.Status().Select(ServiceView.From), Json));
+        app.MapGet("/healthz", () => Results.Text("ok")).RequiresNoToken();
+        app.MapGet("/v1/status", () => Results.Json(new { project = plane.ProjectName, phase = plane.Phase, error = plane.Failure, logLines = plane.FailureLines }, Json))
+            .Requires("services:read");
+        app.MapGet("/v1/services", () => Results.Json(plane.Supervisor.Status().Select(ServiceView.From), Json)).Requires("services:read");
         app.MapGet("/v1/services/{name}", (string name) => plane.Supervisor.Status().FirstOrDefault(s => s.Name == name) is { } s
             ? Results.Json(ServiceView.From(s), Json)
-            : Problems.UnknownService(name));
+            : Problems.UnknownService(name)).Requires("services:read:{name}");
         app.MapPost("/v1/services/{name}/restart", async (string name, CancellationToken ct) =>
-            await Act(plane, name, () => plane.Supervisor.RestartAsync(name, ct)));
+            await Act(plane, name, () => plane.Supervisor.RestartAsync(name, ct))).Requires("services:write:{name}");
         app.MapPost("/v1/services/{name}/scale", async (string name, ScaleRequest request, CancellationToken ct) =>
             request.Replicas is < 0 or > 1000
                 ? Problems.Of(400, "invalid-replicas", "Invalid replica count", "replicas must be a whole number from 0 to 1000")
-                : await Act(plane, name, () => plane.Supervisor.ScaleAsync(name, request.Replicas, ct)));
-        app.MapGet("/v1/logs", Logs);
+                : await Act(plane, name, () => plane.Supervisor.ScaleAsync(name, request.Replicas, ct))).Requires("services:write:{name}");
+        app.MapGet("/v1/logs", Logs).Requires("logs:read");
         app.MapPost("/v1/reconcile", async (Compose.Loading.ComposeLoadOptions request, CancellationToken ct) =>
         {
             Compose.Model.ComposeProject project;
@@ -51,6 +50,7 @@ internal static class ControlPlaneApi
                 await plane.EnsureNamespacesAsync(project, ct);
                 var result = await plane.Supervisor.ReconcileAsync(project, ct);
                 plane.ConfigSync?.Watch();
+                plane.Tokens.ProjectChanged();
                 return Results.Json(result, Json);
             }
             catch (Runtime.Planning.ServicePlanException e)
@@ -61,12 +61,12 @@ internal static class ControlPlaneApi
             {
                 return Problems.ServiceFailed(e);
             }
-        });
+        }).Requires("services:write");
         app.MapPost("/v1/shutdown", () =>
         {
             plane.RequestShutdown();
             return Results.Accepted();
-        });
+        }).Requires("services:write");
 
         // ?service= may repeat (none means every service); ?tail= is a count or "all" (what the files still hold).
         async Task Logs(HttpContext context, string[]? service, string? tail, bool? follow)

@@ -15,14 +15,14 @@ internal static class DatabaseApi
 
     public static void Map(WebApplication app, Databases databases)
     {
-        app.MapGet("/v1/databases", () => Results.Json(databases.List(), Json));
+        app.MapGet("/v1/databases", () => Results.Json(databases.List(), Json)).Requires("databases:read");
         app.MapGet("/v1/databases/{service}", (string service) =>
-            databases.Find(service) is { } view ? Results.Json(view, Json) : Unknown(service));
+            databases.Find(service) is { } view ? Results.Json(view, Json) : Unknown(service)).Requires("databases:read:{service}");
         app.MapGet("/v1/databases/{service}/url", (string service) => Guard(() =>
         {
             var access = databases.Access(service);
             return Task.FromResult(Results.Json(new { url = access.Url, connectionString = access.ConnectionString }, Json));
-        }));
+        })).Requires("databases:manage:{service}");
         app.MapGet("/v1/databases/{service}/backup", async (string service, HttpContext context) =>
         {
             // Made to a temporary file first: an error then is still a problem+json answer, not a cut-off download.
@@ -52,17 +52,17 @@ internal static class DatabaseApi
             {
                 File.Delete(temporary);
             }
-        });
+        }).Requires("databases:manage:{service}");
         app.MapPost("/v1/databases/{service}/restore", (string service, HttpContext context) => Guard(async () =>
         {
             await databases.RestoreAsync(service, context.Request.Body, context.RequestAborted);
             return Results.Json(databases.Find(service), Json);
-        }));
+        })).Requires("databases:manage:{service}");
         app.MapDelete("/v1/databases/{service}", (string service, CancellationToken ct) => Guard(async () =>
         {
             await databases.DropAsync(service, ct);
             return Results.NoContent();
-        }));
+        })).Requires("databases:manage:{service}");
     }
 
     private static async Task<IResult> Guard(Func<Task<IResult>> action)

@@ -19,7 +19,7 @@ internal static class SecretsApi
     {
         var secrets = app.MapGroup("/v1/secrets");
 
-        secrets.MapGet("", () => Results.Json(SecretListing.Of(store.List(), supervisor.Project), Json));
+        secrets.MapGet("", () => Results.Json(SecretListing.Of(store.List(), supervisor.Project), Json)).Requires("secrets:list");
 
         secrets.MapPut("/{name}", async (string name, HttpContext context, CancellationToken ct) =>
         {
@@ -37,8 +37,8 @@ internal static class SecretsApi
                 return Problems.Of(400, "empty-secret", "The value is empty", "send the secret's value as the request body");
             }
             var existed = store.Exists(name);
-            return Guarded(() => Written(store.Set(name, value, TokenAuthorization.CallerOf(context).Author), existed ? 200 : 201));
-        });
+            return Guarded(() => Written(store.Set(name, value, TokenAuthorization.CallerOf(context).Actor), existed ? 200 : 201));
+        }).Requires("secrets:write:{name}");
 
         secrets.MapGet("/{name}", (string name, long? version, HttpContext context) => Guarded(() =>
         {
@@ -46,7 +46,7 @@ internal static class SecretsApi
             context.Response.Headers["X-Autonomy-Secret-Version"] = found.ToString(System.Globalization.CultureInfo.InvariantCulture);
             context.Response.Headers.CacheControl = "no-store";
             return Results.Bytes(value, "application/octet-stream");
-        }));
+        })).Requires("secrets:read:{name}");
 
         secrets.MapDelete("/{name}", (string name) =>
         {
@@ -60,13 +60,13 @@ internal static class SecretsApi
                 store.Remove(name);
                 return Results.NoContent();
             });
-        });
+        }).Requires("secrets:write:{name}");
 
-        secrets.MapGet("/{name}/history", (string name) => Guarded(() => Results.Json(store.History(name), Json)));
+        secrets.MapGet("/{name}/history", (string name) => Guarded(() => Results.Json(store.History(name), Json))).Requires("secrets:list:{name}");
 
         secrets.MapPost("/{name}/rollback", (string name, RollbackRequest request, HttpContext context) => request.Version is not { } version
             ? Problems.Of(400, "invalid-version", "Invalid version", "give the version to go back to: {\"version\": N}")
-            : Guarded(() => Written(store.Rollback(name, version, TokenAuthorization.CallerOf(context).Author), 200)));
+            : Guarded(() => Written(store.Rollback(name, version, TokenAuthorization.CallerOf(context).Actor), 200))).Requires("secrets:write:{name}");
 
         secrets.MapPost("/rotate-key", () => Guarded(() =>
         {
@@ -81,7 +81,7 @@ internal static class SecretsApi
                 // Only when the key lives in the environment: Autonomy cannot keep it, so this answer is the one copy.
                 key = rotation.NewKey,
             }, Json);
-        }));
+        })).Requires("secrets:write");
     }
 
     private static IResult Written(SecretWrite write, int status) =>

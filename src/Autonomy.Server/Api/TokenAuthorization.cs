@@ -1,105 +1,85 @@
-using System.Security.Cryptography;
-using System.Text;
-using Autonomy.Server.Hosting;
+using Autonomy.Server.Governance;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 
 namespace Autonomy.Server.Api;
 
 /// <summary>
-/// Who is calling: the admin (the CLI, with the token from the state folder) may do everything; a
-/// replica's token may read its own service's status, read and write its own service's config
-/// namespace, read the shared one, and read the stored secrets its service is granted in compose.
-/// Everything else is 403, and no token (or a wrong one) 401.
+/// One check for every call: the bearer token is looked up by its hash (401 when there is none, it
+/// is unknown, expired or revoked), then the permission the route declares (see
+/// <see cref="RequiredPermission"/>) is looked up in the token's role (403 naming the missing
+/// permission). Refusals are written to the audit log before they are answered; a write that is let
+/// through is written there when it succeeds, before its answer is sent.
 /// </summary>
 internal static class TokenAuthorization
 {
     private const string CallerItem = "autonomy.caller";
 
-    public static void Use(WebApplication app, ReplicaTokens tokens, string adminToken, Func<string, IReadOnlySet<string>> grantedSecrets)
+    public static void Use(WebApplication app, TokenRegistry tokens, AuditLog audit)
     {
-        var expected = Encoding.UTF8.GetBytes("Bearer " + adminToken);
         app.Use(async (context, next) =>
         {
-            if (context.Request.Path == "/healthz")
+            var endpoint = context.GetEndpoint();
+            if (endpoint?.Metadata.GetMetadata<NoTokenRequired>() is not null)
             {
                 await next(context);
                 return;
             }
-            var header = context.Request.Headers.Authorization.ToString();
-            if (CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(header), expected))
+            // Only routes count: a path with no route, or a method the path does not take, is answered 404 or 405.
+            var required = endpoint is RouteEndpoint ? endpoint.Metadata.GetMetadata<RequiredPermission>() ?? RequiredPermission.Undeclared : null;
+            var scope = required?.ScopeOf(context);
+            // Named only for the audit log and refusals: a read that passes allocates nothing for it.
+            string Permission() => required?.Describe(scope) ?? "none";
+            var now = tokens.Now;
+
+            var header = context.Request.Headers.Authorization.ToString().AsSpan();
+            var bearer = header.StartsWith("Bearer ", StringComparison.Ordinal);
+            var token = bearer ? tokens.Find(header["Bearer ".Length..].Trim()) : null;
+            var refusal = token switch
             {
-                context.Items[CallerItem] = Caller.Admin;
-                await next(context);
+                null when !bearer => "send 'Authorization: Bearer <token>'; the admin token is in the project's state folder (admin-token)",
+                null => "the token is not known: it is mistyped, was revoked, or belonged to a replica that has stopped",
+                { Revoked: { } revoked } => $"token {token.Id} was revoked at {revoked:u}",
+                { Expires: { } expires } when expires <= now => $"token {token.Id} expired at {expires:u}; make a new one with 'autonomy tokens create'",
+                _ => null,
+            };
+            if (refusal is not null)
+            {
+                await audit.RecordAsync(new AuditRecord(token?.Actor ?? "anonymous", Action(context), Permission(), "401"));
+                await Problems.Of(401, "unauthorized", "A valid token is required", refusal).ExecuteAsync(context);
                 return;
             }
-            if (header.StartsWith("Bearer ", StringComparison.Ordinal) && tokens.OwnerOf(header["Bearer ".Length..]) is { } owner)
+            token!.MarkUsed(now.ToUnixTimeMilliseconds());
+            if (required is not null && !token.Permissions.Allows(required.Kind, scope))
             {
-                var caller = new Caller(owner.Service, owner.Replica) { Secrets = grantedSecrets(owner.Service) };
-                if (caller.May(context.Request.Method, context.Request.Path.Value ?? ""))
-                {
-                    context.Items[CallerItem] = caller;
-                    await next(context);
-                    return;
-                }
-                await Problems.Of(403, "forbidden", "Not allowed for this token",
-                    $"a replica token of '{owner.Service}' may read GET /v1/services/{owner.Service}, use /v1/config/{owner.Service}, read /v1/config/shared and GET the secrets its service is granted (/v1/secrets/NAME); nothing else")
-                    .ExecuteAsync(context);
+                await audit.RecordAsync(new AuditRecord(token.Actor, Action(context), Permission(), "403"));
+                await Problems.Forbidden(Permission(), token.Role).ExecuteAsync(context);
                 return;
             }
-            await Problems.Of(401, "unauthorized", "A token is required", "send 'Authorization: Bearer <token>'; the admin token is in the project's state folder (admin-token)")
-                .ExecuteAsync(context);
+            context.Items[CallerItem] = token;
+            if (!(HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)))
+            {
+                RequestAudit.Begin(context, new AuditRecord(token.Actor, Action(context), Permission(), AuditRecord.Ok));
+                context.Response.OnStarting(WriteIfSucceeded, context);
+            }
+            await next(context);
         });
+
+        // Before the answer is sent: a write is acknowledged only once its audit entry is on disk.
+        async Task WriteIfSucceeded(object state)
+        {
+            var context = (HttpContext)state;
+            if (context.Response.StatusCode < 400 && RequestAudit.Of(context) is { Claimed: false } pending)
+            {
+                await audit.RecordAsync(pending.Record);
+            }
+        }
     }
 
-    /// <summary>The caller of this request (set for every request that passed).</summary>
-    public static Caller CallerOf(HttpContext context) => context.Items[CallerItem] as Caller ?? throw new InvalidOperationException("no caller on an authorized request");
-}
+    /// <summary>The token of this request (set for every request that passed).</summary>
+    public static AccessToken CallerOf(HttpContext context) =>
+        context.Items[CallerItem] as AccessToken ?? throw new InvalidOperationException("no caller on an authorized request");
 
-/// <summary>An authenticated caller: the admin, or one replica of a service.</summary>
-internal sealed record Caller(string? Service, string? Replica)
-{
-    public static Caller Admin { get; } = new(null, null);
-
-    public bool IsAdmin => Service is null;
-
-    /// <summary>The stored secrets a replica's service is granted in compose (by their names in the store).</summary>
-    public IReadOnlySet<string> Secrets { get; init; } = new HashSet<string>();
-
-    /// <summary>Who a change is recorded as in the config history.</summary>
-    public string Author => IsAdmin ? "admin" : $"{Service}/{Replica}";
-
-    public bool May(string method, string path)
-    {
-        if (IsAdmin)
-        {
-            return true;
-        }
-        var reading = HttpMethods.IsGet(method) || HttpMethods.IsHead(method);
-        if (path == $"/v1/services/{Service}")
-        {
-            return reading;
-        }
-        if (path.StartsWith("/v1/secrets/", StringComparison.Ordinal))
-        {
-            // A value, and only a granted one: never a listing, a history or a change.
-            var name = Uri.UnescapeDataString(path["/v1/secrets/".Length..]);
-            return reading && !name.Contains('/', StringComparison.Ordinal) && Secrets.Contains(name);
-        }
-        var ns = NamespaceOf(path);
-        return ns == Service || (reading && ns == Config.ConfigCenter.Shared);
-    }
-
-    /// <summary>The namespace a /v1/config/{ns}… path names, or null.</summary>
-    public static string? NamespaceOf(string path)
-    {
-        const string prefix = "/v1/config/";
-        if (!path.StartsWith(prefix, StringComparison.Ordinal))
-        {
-            return null;
-        }
-        var rest = path[prefix.Length..];
-        var slash = rest.IndexOf('/', StringComparison.Ordinal);
-        return Uri.UnescapeDataString(slash < 0 ? rest : rest[..slash]);
-    }
+    private static string Action(HttpContext context) => $"{context.Request.Method} {context.Request.Path}";
 }

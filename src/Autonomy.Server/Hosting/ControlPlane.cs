@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Autonomy.Server.Api;
 using Autonomy.Server.Compose.Model;
 using Autonomy.Server.Config;
+using Autonomy.Server.Governance;
 using Autonomy.Server.Runtime;
 using Autonomy.Server.Runtime.Planning;
 using Autonomy.Server.Runtime.Processes;
@@ -28,7 +29,7 @@ public sealed class ControlPlane : IAsyncDisposable
         ProjectName = project.Name;
         StateDirectory = options.StateDirectory;
         Supervisor = new Supervisor(project, options);
-        Tokens = new ReplicaTokens(() => Port);
+        Tokens = new TokenRegistry(() => Supervisor.Project) { Port = () => Port };
         Supervisor.Credentials = Tokens;
         // Where the master key comes from (AUTONOMY_MASTER_KEY…): the environment the platform runs in.
         _environment = options.InheritedEnvironment ?? Compose.Loading.ComposeLoader.ProcessEnvironment();
@@ -39,7 +40,14 @@ public sealed class ControlPlane : IAsyncDisposable
     /// <summary>Each service's own database.</summary>
     public Data.Databases Databases { get; }
 
-    internal ReplicaTokens Tokens { get; }
+    /// <summary>Every token the server accepts: the admin-token file's, made ones, and each running replica's.</summary>
+    internal TokenRegistry Tokens { get; }
+
+    /// <summary>The audit log; open once <see cref="ListenAsync"/> has run.</summary>
+    internal AuditLog Audit => _audit ?? throw new InvalidOperationException("the control plane is not listening yet");
+
+    private AuditLog? _audit;
+    private Timer? _saveLastUse;
 
     /// <summary>The project's config center; open once <see cref="ListenAsync"/> has run.</summary>
     public ConfigCenter Config => _config ?? throw new InvalidOperationException("the control plane is not listening yet");
@@ -76,6 +84,11 @@ public sealed class ControlPlane : IAsyncDisposable
 
     public int Port { get; private set; }
 
+    /// <summary>The API's routes, as mapped.</summary>
+    internal IEnumerable<Microsoft.AspNetCore.Routing.RouteEndpoint> Endpoints =>
+        ((Microsoft.AspNetCore.Routing.IEndpointRouteBuilder)(_app ?? throw new InvalidOperationException("the control plane is not listening yet")))
+            .DataSources.SelectMany(d => d.Endpoints).OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>();
+
     /// <summary>Completes when a client asked the server to shut down.</summary>
     public Task ShutdownRequested => _shutdown.Task;
 
@@ -109,16 +122,23 @@ public sealed class ControlPlane : IAsyncDisposable
             throw new ServicePlanException([e.Message]);
         }
         SecretSync = new SecretFileSync(Supervisor, _secrets);
+        var store = (Store.SqliteConfigStore)_config.Store;
+        var adminToken = ServerRecord.AdminToken(StateDirectory);
+        Tokens.Open(store, adminToken, File.GetLastWriteTimeUtc(ServerRecord.TokenPathIn(StateDirectory)));
+        _audit = new AuditLog(store);
+        _saveLastUse = new Timer(_ => _ = SaveLastUseAsync(), null, LastUseSaveInterval, LastUseSaveInterval);
         await EnsureNamespacesAsync(Supervisor.Project, ct);
         ConfigSync = new ConfigFileSync(Supervisor, _config);
         Canaries = new CanaryReleases(_config, Supervisor) { ReplicasChanged = ConfigSync.RefreshAsync };
         ConfigSync.Canaries = Canaries;
         ConfigSync.Attach();
-        ControlPlaneApi.Map(_app, this, ServerRecord.AdminToken(StateDirectory));
+        ControlPlaneApi.Map(_app, this);
         ConfigApi.Map(_app, _config, Canaries);
         SecretsApi.Map(_app, _secrets, SecretSync, Supervisor);
         BackupApi.Map(_app, StateDirectory, ProjectName);
         DatabaseApi.Map(_app, Databases);
+        TokensApi.Map(_app, Tokens, _audit, () => Supervisor.Project);
+        AuditApi.Map(_app, _audit, () => Tokens.Now);
         await _app.StartAsync(ct);
         Port = new Uri(_app.Urls.First()).Port;
         new ServerRecord(Environment.ProcessId, Port, ProcessGroups.ReadStartTime(Environment.ProcessId) ?? 0).Write(StateDirectory);
@@ -143,6 +163,21 @@ public sealed class ControlPlane : IAsyncDisposable
         {
             (Phase, Failure) = ("failed", string.Join("\n", e.Problems));
             throw;
+        }
+    }
+
+    // When made tokens were last used is kept in memory and saved now and then: a read never waits for a write.
+    private static readonly TimeSpan LastUseSaveInterval = TimeSpan.FromMinutes(1);
+
+    private async Task SaveLastUseAsync()
+    {
+        try
+        {
+            await Tokens.SaveLastUseAsync();
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            // Only a time of last use: the next save writes it.
         }
     }
 
@@ -171,6 +206,12 @@ public sealed class ControlPlane : IAsyncDisposable
             await _app.StopAsync();
             await _app.DisposeAsync();
         }
+        if (_saveLastUse is not null)
+        {
+            await _saveLastUse.DisposeAsync();
+            await SaveLastUseAsync();
+        }
+        _secrets?.Dispose();
         if (_config is not null)
         {
             await _config.DisposeAsync();

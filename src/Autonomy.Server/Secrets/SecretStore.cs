@@ -8,7 +8,7 @@ namespace Autonomy.Server.Secrets;
 /// the write lock at once (BEGIN IMMEDIATE) and is on disk (synchronous=FULL) before it returns.
 /// The server and the CLI (when the project is stopped) both use it.
 /// </summary>
-public sealed partial class SecretStore
+public sealed partial class SecretStore : IDisposable
 {
     private readonly string _connectionString;
     private readonly TimeProvider _time;
@@ -285,6 +285,12 @@ public sealed partial class SecretStore
             _ => throw new MasterKeyException($"the secrets are sealed with more than one master key ({string.Join(", ", fingerprints)}); the store was altered outside Autonomy"),
         };
     }
+
+    /// <summary>
+    /// Closes the pooled connections, so that the last one to close folds the write-ahead log back into
+    /// the store file (SQLite does that only when no connection is left open).
+    /// </summary>
+    public void Dispose() => SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
 
     private SqliteConnection Connect()
     {

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Autonomy.Server.Governance;
 using Microsoft.Data.Sqlite;
 
 namespace Autonomy.Server.Store;
@@ -86,7 +87,7 @@ public sealed partial class SqliteConfigStore
     /// <summary>Applies every queued write in one SQLite transaction, then publishes them together.</summary>
     private void CommitBatch(List<Work> batch)
     {
-        var staged = new BatchState(_namespaces, _revision, _commands);
+        var staged = new BatchState(_namespaces, _revision, _commands) { Chain = _chain };
         var outcomes = new List<Action>(batch.Count);
         try
         {
@@ -103,6 +104,9 @@ public sealed partial class SqliteConfigStore
                     case CommitWork commit:
                         var result = staged.Apply(commit.Transaction, Now(), out var error);
                         outcomes.Add(error is null ? () => commit.Done.TrySetResult(result!) : () => commit.Done.TrySetException(error));
+                        break;
+                    case StatementWork statement:
+                        outcomes.Add(RunStatement(staged, statement));
                         break;
                 }
             }
@@ -124,6 +128,7 @@ public sealed partial class SqliteConfigStore
         {
             _namespaces = staged.Namespaces;
             Volatile.Write(ref _revision, staged.Revision);
+            _chain = staged.Chain;
             Publish(staged.Events);
         }
         foreach (var outcome in outcomes)
@@ -176,6 +181,20 @@ public sealed partial class SqliteConfigStore
         public long Revision { get; private set; } = revision;
 
         public List<ChangeEvent> Events { get; } = [];
+
+        /// <summary>The newest audit entry, this batch's included: the writer alone extends the chain, so its links never race.</summary>
+        public ChainEnd Chain { get; set; }
+
+        /// <summary>Appends an entry to the audit log; returns its seq.</summary>
+        public long AppendAudit(AuditRecord record, DateTimeOffset time)
+        {
+            var seq = Chain.Seq + 1;
+            var ms = time.ToUnixTimeMilliseconds();
+            var hash = AuditChain.Link(Chain.Hash, seq, ms, record);
+            commands.InsertAudit(seq, ms, record, Chain.Hash, hash);
+            Chain = new ChainEnd(seq, hash);
+            return seq;
+        }
 
         public long CreateNamespace(SqliteConnection connection, string name, string author, DateTimeOffset time)
         {
@@ -236,6 +255,11 @@ public sealed partial class SqliteConfigStore
                     changes.RemoveAll(c => c.Key == op.Key);
                     changes.Add((op.Key, entry, op.ContentType));
                 }
+            }
+            if (transaction.Audit is { } audit)
+            {
+                // The call succeeded (its compares held), so its audit entry commits with its change.
+                AppendAudit(audit, time);
             }
             if (changes.Count == 0)
             {

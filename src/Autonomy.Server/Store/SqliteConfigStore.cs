@@ -33,6 +33,7 @@ public sealed partial class SqliteConfigStore : IConfigStore
         _writer.Open();
         Execute(_writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
         Execute(_writer, StoreSchema.Create);
+        Execute(_writer, Governance.GovernanceSchema.Create);
         if (Scalar(_writer, "SELECT COUNT(*) FROM pragma_table_info('versions') WHERE name = 'author'") is 0L)
         {
             using var upgrade = _writer.BeginTransaction();
@@ -40,6 +41,7 @@ public sealed partial class SqliteConfigStore : IConfigStore
             upgrade.Commit();
         }
         (_namespaces, _revision, _compacted) = Load(_writer);
+        _chain = LoadChainEnd(_writer);
         _commands = new WriterCommands(_writer);
         _writerLoop = Task.Run(WriteLoopAsync);
     }
@@ -153,7 +155,7 @@ public sealed partial class SqliteConfigStore : IConfigStore
     }
 
     /// <summary>A reading connection (pooled); WAL lets it read while the writer commits.</summary>
-    private SqliteConnection OpenReader()
+    internal SqliteConnection OpenReader()
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();

@@ -44,6 +44,9 @@ public sealed record StoreCompare(string? Key, long Revision);
 public sealed record StoreTransaction(string Namespace, IReadOnlyList<StoreOperation> Operations, string Author)
 {
     public IReadOnlyList<StoreCompare> Compares { get; init; } = [];
+
+    /// <summary>The call this write makes, for the audit log: committed in the same transaction when the write succeeds, not at all when its compares fail.</summary>
+    public Governance.AuditRecord? Audit { get; init; }
 }
 
 /// <summary>

@@ -69,6 +69,7 @@ internal sealed partial class ComposeLoad
         ApplyProfiles(merged!, profiles);
         ResolveServiceEnvironments(merged!, environment);
         ValidateReferences(merged!);
+        ValidateGrants(merged!);
         CheckDependencyCycles(merged!);
         WarnAboutContainerOnlyFields(merged!);
         ValidateDatabaseFields(merged!, projectDirectory);

@@ -6,7 +6,7 @@ namespace Autonomy.Server.Runtime.Supervision;
 /// </summary>
 public interface IReplicaCredentials
 {
-    IReadOnlyDictionary<string, string> Issue(string service, string replica);
+    IReadOnlyDictionary<string, string> Issue(Compose.Model.ServiceDefinition service, string replica);
 
     void Revoke(string replica);
 }

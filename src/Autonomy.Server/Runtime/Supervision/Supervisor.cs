@@ -314,7 +314,7 @@ public sealed class Supervisor : IAsyncDisposable
         {
             platform[volume.VariableName] = volume.HostPath;
         }
-        foreach (var (key, value) in Credentials?.Issue(plan.Name, replica.Id) ?? new Dictionary<string, string>())
+        foreach (var (key, value) in Credentials?.Issue(plan.Service, replica.Id) ?? new Dictionary<string, string>())
         {
             platform[key] = value;
         }

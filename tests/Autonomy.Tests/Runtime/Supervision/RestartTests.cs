@@ -17,6 +17,8 @@ public sealed class RestartTests
                 restart: on-failure
             """);
         await p.UpAsync(o => o with { RestartDelay = TimeSpan.FromMilliseconds(50), MaxRestartDelay = TimeSpan.FromMilliseconds(400) });
+        // Killed before it marks its first run, the next run would be the one that sleeps.
+        await RunningProject.WaitUntilAsync(() => File.Exists(p.Files.PathOf("started")), "the first run marks itself");
         System.Diagnostics.Process.GetProcessById(p.Replica("worker-1").Pid!.Value).Kill();
         await RunningProject.WaitUntilAsync(() => p.Supervisor.RestartDelays("worker-1").Count >= 6, "six restarts", TimeSpan.FromSeconds(30));
         var delays = p.Supervisor.RestartDelays("worker-1").Take(6).Select(d => (int)d.TotalMilliseconds).ToList();
