@@ -22,6 +22,10 @@ internal sealed class PostgresServer(string display, IReadOnlyList<PostgresHost>
 
     public string HostList => string.Join(",", Hosts);
 
+    /// <summary>The admin's connection to one node alone, whatever its role, for health checks.</summary>
+    public string NodeConnectionString(PostgresHost host, int timeoutSeconds) =>
+        PostgresConnections.ConnectionString([host], admin, adminPassword, "postgres", maxPoolSize: 1, timeoutSeconds: timeoutSeconds);
+
     public DatabaseAccess Access(string name, string password) =>
         new(PostgresConnections.Url(Hosts, name, password, name), PostgresConnections.ConnectionString(Hosts, name, password, name));
 

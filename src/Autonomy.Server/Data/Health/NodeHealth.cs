@@ -1,0 +1,8 @@
+namespace Autonomy.Server.Data.Health;
+
+/// <summary>One node of a server as <c>ps</c>, <c>db ls</c> and the API show it; scripts rely on this shape.</summary>
+/// <param name="Host">host:port.</param>
+/// <param name="Role">primary, standby, down, or unknown before the first check.</param>
+/// <param name="Error">Why it is down (connection refused, timed out, what the server said).</param>
+/// <param name="CheckedAt">When it last answered or failed to.</param>
+public sealed record NodeHealth(string Host, string Role, string? Error, DateTimeOffset? CheckedAt);
