@@ -5,4 +5,17 @@ namespace Autonomy.Server.Data.Health;
 /// <param name="Role">primary, standby, down, or unknown before the first check.</param>
 /// <param name="Error">Why it is down (connection refused, timed out, what the server said).</param>
 /// <param name="CheckedAt">When it last answered or failed to.</param>
-public sealed record NodeHealth(string Host, string Role, string? Error, DateTimeOffset? CheckedAt);
+public sealed record NodeHealth(string Host, string Role, string? Error, DateTimeOffset? CheckedAt)
+{
+    /// <summary>Read-write: <c>pg_is_in_recovery()</c> is false.</summary>
+    public const string Primary = "primary";
+
+    /// <summary>Read-only, replaying a primary's WAL: <c>pg_is_in_recovery()</c> is true.</summary>
+    public const string Standby = "standby";
+
+    /// <summary>No answer within the timeout, or an error instead of one.</summary>
+    public const string Down = "down";
+
+    /// <summary>Not asked yet.</summary>
+    public const string Unknown = "unknown";
+}

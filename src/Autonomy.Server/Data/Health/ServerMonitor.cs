@@ -33,7 +33,7 @@ internal sealed class ServerMonitor : IAsyncDisposable
         _changed = changed;
         var seconds = (int)Math.Max(1, Math.Ceiling(timeout.TotalSeconds));
         _nodes = [.. _hosts.Select(h => NpgsqlDataSource.Create(server.NodeConnectionString(h, seconds)))];
-        _current = new DatabaseHealth(_display, DatabaseHealth.Checking, [.. _hosts.Select(h => new NodeHealth(h.ToString(), "unknown", null, null))], null);
+        _current = new DatabaseHealth(_display, DatabaseHealth.Checking, [.. _hosts.Select(h => new NodeHealth(h.ToString(), NodeHealth.Unknown, null, null))], null);
         _loop = Task.Run(RunAsync);
     }
 
@@ -54,7 +54,7 @@ internal sealed class ServerMonitor : IAsyncDisposable
                 return;
             }
             var before = Current;
-            var primary = nodes.FirstOrDefault(n => n.Role == "primary")?.Host;
+            var primary = nodes.FirstOrDefault(n => n.Role == NodeHealth.Primary)?.Host;
             var state = primary is null ? DatabaseHealth.Degraded : DatabaseHealth.Ok;
             var after = new DatabaseHealth(_display, state, nodes, before.State == state ? before.Since : DateTimeOffset.UtcNow);
             Volatile.Write(ref _current, after);
@@ -73,7 +73,7 @@ internal sealed class ServerMonitor : IAsyncDisposable
         }
     }
 
-    public static string? PrimaryOf(DatabaseHealth health) => health.Nodes.FirstOrDefault(n => n.Role == "primary")?.Host;
+    public static string? PrimaryOf(DatabaseHealth health) => health.Nodes.FirstOrDefault(n => n.Role == NodeHealth.Primary)?.Host;
 
     private async Task<NodeHealth> CheckAsync(int index, CancellationToken ct)
     {
@@ -85,11 +85,11 @@ internal sealed class ServerMonitor : IAsyncDisposable
             await using var connection = await _nodes[index].OpenConnectionAsync(timeout.Token);
             await using var command = new NpgsqlCommand("SELECT pg_is_in_recovery()", connection);
             var inRecovery = (bool)(await command.ExecuteScalarAsync(timeout.Token))!;
-            return new NodeHealth(host, inRecovery ? "standby" : "primary", null, DateTimeOffset.UtcNow);
+            return new NodeHealth(host, inRecovery ? NodeHealth.Standby : NodeHealth.Primary, null, DateTimeOffset.UtcNow);
         }
         catch (Exception e) when (!ct.IsCancellationRequested && e is NpgsqlException or OperationCanceledException or TimeoutException or SocketException or InvalidOperationException)
         {
-            return new NodeHealth(host, "down", Reason(e), DateTimeOffset.UtcNow);
+            return new NodeHealth(host, NodeHealth.Down, Reason(e), DateTimeOffset.UtcNow);
         }
     }
 
