@@ -42,9 +42,17 @@ public sealed partial class Databases
         DisposeLater(stale);
     }
 
-    /// <summary>The monitors no service uses any more (its password changed, or it moved), taken out of the table.</summary>
+    /// <summary>
+    /// The monitors no service uses any more (its password changed, it moved, or it left the compose file),
+    /// taken out of the table with the services that left.
+    /// </summary>
     private List<ServerMonitor> Unused()
     {
+        var planned = _supervisor.Plans.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var gone in _monitorOf.Keys.Where(s => !planned.Contains(s)).ToList())
+        {
+            _monitorOf.Remove(gone);
+        }
         var used = _monitorOf.Values.ToHashSet();
         var unused = _monitors.Where(m => !used.Contains(m.Value)).ToList();
         foreach (var (server, _) in unused)

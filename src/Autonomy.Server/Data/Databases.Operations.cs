@@ -108,6 +108,7 @@ public sealed partial class Databases
             _passwords.Remove(PasswordOwner.ServiceRole, service);
         }
         _access.TryRemove(service, out _);
+        Unwatch(service);
         _registry.Remove(service);
     }
 
