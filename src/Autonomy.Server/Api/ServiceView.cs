@@ -3,9 +3,13 @@ using Autonomy.Server.Runtime.Supervision;
 
 namespace Autonomy.Server.Api;
 
-/// <summary>A service in the API and in <c>ps --format json</c>: scripts rely on this shape. <c>runs</c> is there only for a service an image's stand-in runs.</summary>
+/// <summary>
+/// A service in the API and in <c>ps --format json</c>: scripts rely on this shape. <c>runs</c> is there only for a service an
+/// image's stand-in runs; <c>database</c> only for one with a PostgreSQL database (its nodes, and whether one is a primary).
+/// </summary>
 public sealed record ServiceView(string Name, string State, string Health, int Port, IReadOnlyList<ReplicaView> Replicas,
-    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Runs = null)
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Runs = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] Data.Health.DatabaseHealth? Database = null)
 {
     public static ServiceView From(ServiceStatus s)
     {
@@ -18,7 +22,7 @@ public sealed record ServiceView(string Name, string State, string Health, int P
         var health = s.Replicas.Count == 0 || s.Replicas.All(r => r.Health == HealthStatus.None) ? "none"
             : s.Replicas.Any(r => r.Health == HealthStatus.Unhealthy) ? "unhealthy"
             : s.Replicas.All(r => r.Health == HealthStatus.Healthy) ? "healthy" : "starting";
-        return new ServiceView(s.Name, state, health, s.Port, replicas, s.Runs);
+        return new ServiceView(s.Name, state, health, s.Port, replicas, s.Runs, s.Database);
     }
 }
 

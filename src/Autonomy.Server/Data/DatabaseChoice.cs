@@ -1,3 +1,5 @@
+using Autonomy.Server.Data.Clusters;
+
 namespace Autonomy.Server.Data;
 
 /// <summary>Where a service's database lives.</summary>
@@ -16,9 +18,17 @@ public enum DatabaseKind
     ExternalPostgres,
 }
 
-/// <summary>A provider as <c>x-autonomy.database</c> names it: <c>sqlite</c>, <c>postgres</c>, or <c>postgres://ADMIN@HOST:PORT[,…]</c>.</summary>
-public sealed record DatabaseChoice(DatabaseKind Kind, PostgresServerAddress? Server = null)
+/// <summary>
+/// A provider as <c>x-autonomy.database</c> names it: <c>sqlite</c>, <c>postgres</c>, or <c>postgres://ADMIN@HOST:PORT[,…]</c>;
+/// or one of the clusters of <c>x-autonomy.databases</c>, with the rule that placed the service there.
+/// </summary>
+public sealed record DatabaseChoice(DatabaseKind Kind, PostgresServerAddress? Server = null, DatabaseCluster? Cluster = null, ClusterRule? Rule = null)
 {
+    /// <summary>The rule that places each service on one of the named clusters by its name.</summary>
+    public const string Hash = "hash";
+
+    public static DatabaseChoice OnCluster(DatabaseCluster cluster, ClusterRule rule) => new(DatabaseKind.ExternalPostgres, cluster.Address, cluster, rule);
+
     public static DatabaseChoice Sqlite { get; } = new(DatabaseKind.Sqlite);
 
     public static DatabaseChoice None { get; } = new(DatabaseKind.None);
@@ -59,7 +69,7 @@ public sealed record DatabaseChoice(DatabaseKind Kind, PostgresServerAddress? Se
     {
         DatabaseKind.Sqlite => "sqlite",
         DatabaseKind.ManagedPostgres => "postgres (managed)",
-        DatabaseKind.ExternalPostgres => Server!.ToString(),
+        DatabaseKind.ExternalPostgres => Cluster is { } cluster ? $"cluster '{cluster.Name}' ({Server})" : Server!.ToString(),
         _ => "none",
     };
 }

@@ -8,7 +8,9 @@ namespace Autonomy.Server.Data;
 /// <param name="Name">The role and database on PostgreSQL; the file's name without .db on SQLite.</param>
 /// <param name="Location">The SQLite file, or the server's hosts.</param>
 /// <param name="Server">For PostgreSQL: the managed server's service, or postgres://ADMIN@HOSTS (no password).</param>
-public sealed record DatabaseRecord(string Service, string Provider, string Name, string Location, string? Server, DateTimeOffset Created)
+/// <param name="Cluster">The cluster of x-autonomy.databases it was made on, if it was.</param>
+/// <param name="Placement">How it came to be on that cluster: pin or hash.</param>
+public sealed record DatabaseRecord(string Service, string Provider, string Name, string Location, string? Server, DateTimeOffset Created, string? Cluster = null, string? Placement = null)
 {
     public bool IsManaged => Provider == "postgres" && Server is not null && !Server.Contains("://", StringComparison.Ordinal);
 }

@@ -8,6 +8,9 @@ namespace Autonomy.Server.Data;
 /// </summary>
 internal sealed class DatabaseRegistry(string directory)
 {
+    /// <summary>Where a project's registry (and its SQLite files) are: <c>&lt;state&gt;/data</c>.</summary>
+    public static string DirectoryIn(string stateDirectory) => System.IO.Path.Combine(stateDirectory, "data");
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
     private readonly Lock _lock = new();
 

@@ -6,4 +6,8 @@ namespace Autonomy.Server.Data;
 /// <param name="Location">The SQLite file, or the server's hosts.</param>
 /// <param name="Server">managed (the service that runs it) or postgres://ADMIN@HOSTS; null for SQLite.</param>
 /// <param name="InUse">Whether a service of the compose file uses it now; one that left keeps its data until <c>db drop</c>.</param>
-public sealed record DatabaseView(string Service, string Provider, string Name, string Location, string? Server, bool InUse, DateTimeOffset Created);
+/// <param name="Cluster">The cluster of x-autonomy.databases it is on; null elsewhere.</param>
+/// <param name="Placement">How it came there: pin or hash; null off the named clusters.</param>
+/// <param name="Health">For PostgreSQL in use: its nodes as last checked, and whether one is a primary.</param>
+public sealed record DatabaseView(string Service, string Provider, string Name, string Location, string? Server, bool InUse, DateTimeOffset Created, string? Cluster, string? Placement,
+    Health.DatabaseHealth? Health);

@@ -9,7 +9,8 @@ public sealed partial class Databases
     public IReadOnlyList<DatabaseView> List()
     {
         var inUse = _supervisor.Plans.Where(p => p.Database is not null).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
-        return [.. _registry.All().Select(r => new DatabaseView(r.Service, r.Provider, r.Name, r.Location, r.Server, inUse.Contains(r.Service), r.Created))];
+        return [.. _registry.All().Select(r => new DatabaseView(r.Service, r.Provider, r.Name, r.Location, r.Server, inUse.Contains(r.Service), r.Created, r.Cluster, r.Placement,
+            inUse.Contains(r.Service) ? HealthOf(r.Service) : null))];
     }
 
     public DatabaseView? Find(string service) => List().FirstOrDefault(d => d.Service == service);
@@ -107,6 +108,7 @@ public sealed partial class Databases
             _passwords.Remove(PasswordOwner.ServiceRole, service);
         }
         _access.TryRemove(service, out _);
+        Unwatch(service);
         _registry.Remove(service);
     }
 
@@ -123,7 +125,7 @@ public sealed partial class Databases
         {
             throw new DatabaseException($"the record of '{record.Service}' names the server '{record.Server}', which cannot be read: {error}");
         }
-        return ExternalServer(address!);
+        return ExternalServer(address!, record.Cluster);
     }
 
     private string PasswordOf(DatabaseRecord record) =>

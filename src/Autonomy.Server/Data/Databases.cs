@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Autonomy.Server.Data.Health;
 using Autonomy.Server.Data.Managed;
 using Autonomy.Server.Data.Postgres;
 using Autonomy.Server.Data.Sqlite;
@@ -13,19 +14,22 @@ namespace Autonomy.Server.Data;
 /// names, and handed to it in DATABASE_URL; listed, backed up, restored and dropped for the CLI.
 /// One per project, beside its supervisor.
 /// </summary>
-public sealed partial class Databases : IServiceDatabases
+public sealed partial class Databases : IServiceDatabases, IAsyncDisposable
 {
     private readonly Supervisor _supervisor;
     private readonly IDatabasePasswords _passwords;
     private readonly DatabaseRegistry _registry;
     private readonly ConcurrentDictionary<string, DatabaseAccess> _access = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, PostgresServer> _servers = new(StringComparer.Ordinal);
+    private readonly Dictionary<PostgresServer, ServerMonitor> _monitors = [];
+    private readonly Dictionary<string, ServerMonitor> _monitorOf = new(StringComparer.Ordinal);
+    private readonly Lock _watching = new();
 
     public Databases(Supervisor supervisor, IDatabasePasswords passwords)
     {
         _supervisor = supervisor;
         _passwords = passwords;
-        DataDirectory = Path.Combine(supervisor.Options.StateDirectory, "data");
+        DataDirectory = DatabaseRegistry.DirectoryIn(supervisor.Options.StateDirectory);
         _registry = new DatabaseRegistry(DataDirectory);
     }
 
@@ -45,6 +49,7 @@ public sealed partial class Databases : IServiceDatabases
         else
         {
             _access.TryRemove(plan.Name, out _);
+            Unwatch(plan.Name);
         }
     }
 
@@ -56,19 +61,22 @@ public sealed partial class Databases : IServiceDatabases
         var log = (string text) => Log(plan.Service, text);
         if (plan.Choice.Kind == DatabaseKind.Sqlite)
         {
+            Unwatch(plan.Service);
             var path = SqliteDatabase.PathFor(DataDirectory, plan.Name);
             await SqliteDatabase.ProvisionAsync(path, plan.InitFolder, log, ct);
             _registry.Put(new DatabaseRecord(plan.Service, "sqlite", plan.Name, path, null, DateTimeOffset.UtcNow));
             return SqliteDatabase.Access(path);
         }
-        var server = plan.ManagedServer is { } managed ? ManagedServer(managed) : ExternalServer(plan.Choice.Server!);
+        var server = plan.ManagedServer is { } managed ? ManagedServer(managed) : ExternalServer(plan.Choice.Server!, plan.Choice.Cluster?.Name);
         var password = await server.ProvisionAsync(plan, _passwords, ct);
-        _registry.Put(new DatabaseRecord(plan.Service, "postgres", plan.Name, server.HostList, plan.ManagedServer ?? plan.Choice.Server!.ToString(), DateTimeOffset.UtcNow));
+        _registry.Put(new DatabaseRecord(plan.Service, "postgres", plan.Name, server.HostList, plan.ManagedServer ?? plan.Choice.Server!.ToString(), DateTimeOffset.UtcNow,
+            plan.Choice.Cluster?.Name, plan.Choice.Rule?.ToString().ToLowerInvariant()));
         if (plan.InitFolder is { } folder)
         {
             await using var connection = await server.OpenAsAsync(plan.Name, password, ct);
             await InitScripts.ApplyAsync(connection, folder, log, ct);
         }
+        Watch(plan.Service, server);
         return server.Access(plan.Name, password);
     }
 
@@ -84,14 +92,18 @@ public sealed partial class Databases : IServiceDatabases
             $"'{service}' (managed)", hosts, server.Superuser, password, $"Its superuser's password is {(server.Password is null ? "kept by Autonomy" : "POSTGRES_PASSWORD")}; if it was changed, set it back"));
     }
 
-    private PostgresServer ExternalServer(PostgresServerAddress address)
+    /// <summary>A server of the user's; a named cluster's admin password is in PGPASSWORD_&lt;CLUSTER&gt;, else PGPASSWORD, else ~/.pgpass.</summary>
+    private PostgresServer ExternalServer(PostgresServerAddress address, string? cluster)
     {
         var environment = _supervisor.Project.Environment;
-        var password = environment.GetValueOrDefault("PGPASSWORD") is { Length: > 0 } given ? given : null;
+        var own = cluster is null ? null : Clusters.DatabaseCluster.PasswordVariableOf(cluster);
+        var variable = own is not null && environment.GetValueOrDefault(own) is { Length: > 0 } ? own : "PGPASSWORD";
+        var password = environment.GetValueOrDefault(variable) is { Length: > 0 } given ? given : null;
         var source = password is null
-            ? $"Give the password of '{address.Admin}' in PGPASSWORD (the shell or the project's .env) or in ~/.pgpass"
-            : $"The password came from PGPASSWORD (the shell or the project's .env): set the one of '{address.Admin}' there";
-        return _servers.GetOrAdd($"{address} {password}", _ => new PostgresServer(address.ToString(), address.Hosts, address.Admin, password, source));
+            ? $"Give the password of '{address.Admin}' in {(own is null ? "" : own + " or ")}PGPASSWORD (the shell or the project's .env) or in ~/.pgpass"
+            : $"The password came from {variable} (the shell or the project's .env): set the one of '{address.Admin}' there";
+        var display = cluster is null ? address.ToString() : $"'{cluster}' ({address})";
+        return _servers.GetOrAdd($"{display} {password}", _ => new PostgresServer(display, address.Hosts, address.Admin, password, source));
     }
 
     private string? SuperuserPassword(string service, ManagedServerPlan server) =>

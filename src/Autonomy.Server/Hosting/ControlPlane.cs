@@ -193,6 +193,7 @@ public sealed class ControlPlane : IAsyncDisposable
             await ConfigSync.DisposeAsync();
         }
         await Supervisor.DisposeAsync();
+        await Databases.DisposeAsync();
         SecretSync?.Dispose();
         try
         {

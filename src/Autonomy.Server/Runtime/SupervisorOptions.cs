@@ -33,6 +33,12 @@ public sealed record SupervisorOptions
     /// </summary>
     public IReadOnlyList<string>? PostgresBinaryDirectories { get; init; }
 
+    /// <summary>How often each PostgreSQL node behind a service's database is asked whether it is the primary or a standby.</summary>
+    public TimeSpan DatabaseCheckInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long that question may take before the node counts as down.</summary>
+    public TimeSpan DatabaseCheckTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>The environment services inherit beneath their own (the shell's, by default).</summary>
     public IReadOnlyDictionary<string, string>? InheritedEnvironment { get; init; }
 }

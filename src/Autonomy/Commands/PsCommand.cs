@@ -41,12 +41,17 @@ internal static class PsCommand
             }
             var rows = new List<string[]> { new[] { "SERVICE", "REPLICA", "STATE", "HEALTH", "PID", "PORT", "RESTARTS", "UPTIME" } };
             var notes = new List<string>();
+            var databases = new List<(string Service, JsonElement Health)>();
             using var services = JsonDocument.Parse(json);
             foreach (var service in services.RootElement.EnumerateArray())
             {
                 if (service.TryGetProperty("runs", out var runs))
                 {
                     notes.Add($"{service.GetProperty("name").GetString()}: {runs.GetString()}, on 127.0.0.1:{service.GetProperty("port").GetInt32()}");
+                }
+                if (service.TryGetProperty("database", out var database))
+                {
+                    databases.Add((service.GetProperty("name").GetString()!, database));
                 }
                 foreach (var r in service.GetProperty("replicas").EnumerateArray())
                 {
@@ -69,7 +74,7 @@ internal static class PsCommand
             {
                 await System.Console.Out.WriteLineAsync(string.Join("   ", row.Select((cell, c) => cell.PadRight(widths[c]))).TrimEnd());
             }
-            foreach (var note in notes)
+            foreach (var note in notes.Concat(DatabaseNodes.Lines(databases)))
             {
                 await System.Console.Out.WriteLineAsync(note);
             }

@@ -101,6 +101,89 @@ public sealed class DatabaseFieldTests : IDisposable
         Assert.Equal(4, project.Services.Count);
     }
 
+    [Fact]
+    public void ClustersAreCheckedWhereTheyAreNamed()
+    {
+        _project.Write("compose.yaml", """
+            x-autonomy:
+              databases:
+                main: postgres://admin@db1:5432,db2:5432
+                Archive: postgres://admin@db3:5432
+                hash: postgres://admin@db4:5432
+                spare: postgres://admin:secret@db5:5432
+                cold: [db6]
+            services:
+              web:
+                command: sleep 1
+            """);
+        var errors = _project.Errors().OrderBy(e => e.Line).ToList();
+        Assert.Equal(4, errors.Count);
+        Assert.Equal((4, 5, "x-autonomy.databases.Archive"), (errors[0].Line, errors[0].Column, errors[0].Path));
+        Assert.Contains("'Archive' is not a cluster name", errors[0].Message);
+        Assert.Contains("'hash' cannot name a cluster", errors[1].Message);
+        Assert.Equal((6, 12), (errors[2].Line, errors[2].Column));
+        Assert.Contains("password", errors[2].Message);
+        Assert.DoesNotContain("secret", errors[2].Format());
+        Assert.Contains("PGPASSWORD_SPARE", errors[2].Hint);
+        Assert.Equal(7, errors[3].Line);
+        Assert.Contains("the cluster 'cold' must be a postgres:// URL", errors[3].Message);
+    }
+
+    [Fact]
+    public void PlacementRulesNameClustersThatExist()
+    {
+        _project.Write("compose.yaml", """
+            x-autonomy:
+              databases:
+                main: postgres://admin@db1:5432
+                archive: postgres://admin@db2:5432
+              database: mian
+            services:
+              a: {command: sleep 1, x-autonomy: {database: {pin: archve}}}
+              b: {command: sleep 1, x-autonomy: {database: {pin: main, provider: sqlite}}}
+              c: {command: sleep 1, x-autonomy: {database: hash}}
+              d: {command: sleep 1, x-autonomy: {database: {pin: archive, init: ./missing}}}
+            """);
+        var errors = _project.Errors().OrderBy(e => e.Line).ToList();
+        Assert.Equal(4, errors.Count);
+        Assert.Equal((5, 13, "x-autonomy.database"), (errors[0].Line, errors[0].Column, errors[0].Path));
+        Assert.Contains("'mian' is neither a database provider nor a cluster of x-autonomy.databases", errors[0].Message);
+        Assert.Equal("did you mean 'main'?", errors[0].Hint);
+        Assert.Equal("services.a.x-autonomy.database.pin", errors[1].Path);
+        Assert.Contains("'archve' is not a cluster of x-autonomy.databases (main, archive)", errors[1].Message);
+        Assert.Equal("did you mean 'archive'?", errors[1].Hint);
+        Assert.Contains("either a provider or a pin, not both", errors[2].Message);
+        Assert.Contains("the init folder './missing' does not exist", errors[3].Message);
+    }
+
+    [Fact]
+    public void HashAndPinNeedNamedClusters()
+    {
+        var hash = Single("x-autonomy:\n  database: hash\nservices:\n  web:\n    command: sleep 1\n");
+        Assert.Equal((2, 13), (hash.Line, hash.Column));
+        Assert.Contains("none is named", hash.Message);
+        Assert.Contains("databases:", hash.Hint);
+        var pin = Single("services:\n  web:\n    command: sleep 1\n    x-autonomy: {database: {pin: main}}\n");
+        Assert.Equal("services.web.x-autonomy.database.pin", pin.Path);
+        Assert.Contains("x-autonomy.databases names none", pin.Message);
+    }
+
+    [Fact]
+    public void ClusterFormsLoad()
+    {
+        _project.Write("compose.yaml", """
+            x-autonomy:
+              databases: {main: "postgres://admin@db1:5432,db2:5433", archive: "postgres://admin@db3"}
+              database: hash
+            services:
+              a: {command: sleep 1, x-autonomy: {database: archive}}
+              b: {command: sleep 1, x-autonomy: {database: {pin: main, name: b_db}}}
+              c: {command: sleep 1}
+              d: {command: sleep 1, x-autonomy: {database: sqlite}}
+            """);
+        Assert.Equal(4, _project.Load().Services.Count);
+    }
+
     [Theory]
     [InlineData("orders", "orders", null)]
     [InlineData("web-api", "web_api", "'-' cannot be in an SQL identifier")]

@@ -46,8 +46,14 @@ public sealed class PostgresServerFixture : IAsyncLifetime
         Run(AsServerUser(Binaries.Program("initdb")), [.. AsServerUserArguments(Binaries.Program("initdb")),
             "-D", Path.Combine(_folder, "data"), "-U", Admin, "--pwfile=" + passwordFile, "-A", "scram-sha-256", "-E", "UTF8", "--no-locale", "--no-instructions", "--no-sync"]);
         Port = FreePort();
+        await StartServerAsync();
+    }
+
+    /// <summary>Starts the server (again, after <see cref="StopServerAsync"/>) on its port, and returns once it takes connections.</summary>
+    public async Task StartServerAsync()
+    {
         var start = new ProcessStartInfo(AsServerUser(Binaries.Program("postgres"))) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var word in AsServerUserArguments(Binaries.Program("postgres")).Concat(["-D", Path.Combine(_folder, "data"), "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        foreach (var word in AsServerUserArguments(Binaries.Program("postgres")).Concat(["-D", Path.Combine(_folder!, "data"), "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "fsync=off", "-c", "max_connections=200"]))
         {
             start.ArgumentList.Add(word);
@@ -73,16 +79,8 @@ public sealed class PostgresServerFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>Runs <paramref name="sql"/> as the admin and returns the first column of the first row.</summary>
-    public async Task<object?> ScalarAsync(string sql, string database = "postgres")
-    {
-        await using var connection = new NpgsqlConnection(AdminConnectionString(database));
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return await command.ExecuteScalarAsync();
-    }
-
-    public async Task DisposeAsync()
+    /// <summary>Stops the server (fast shutdown), keeping its data folder for <see cref="StartServerAsync"/>.</summary>
+    public async Task StopServerAsync()
     {
         if (_server is { HasExited: false })
         {
@@ -99,6 +97,21 @@ public sealed class PostgresServerFixture : IAsyncLifetime
             }
         }
         _server?.Dispose();
+        _server = null;
+    }
+
+    /// <summary>Runs <paramref name="sql"/> as the admin and returns the first column of the first row.</summary>
+    public async Task<object?> ScalarAsync(string sql, string database = "postgres")
+    {
+        await using var connection = new NpgsqlConnection(AdminConnectionString(database));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await StopServerAsync();
         if (_folder is not null)
         {
             Directory.Delete(_folder, recursive: true);

@@ -26,7 +26,7 @@ internal static class HostCommand
         };
         if (asServerUser && IsRoot)
         {
-            start.FileName = "runuser";
+            start.FileName = SystemProgram("runuser");
             foreach (var word in new[] { "-u", ServerUser, "--", program })
             {
                 start.ArgumentList.Add(word);
@@ -34,7 +34,7 @@ internal static class HostCommand
         }
         else
         {
-            start.FileName = program;
+            start.FileName = program.Contains('/', StringComparison.Ordinal) ? program : SystemProgram(program);
         }
         foreach (var argument in arguments)
         {
@@ -44,7 +44,16 @@ internal static class HostCommand
         {
             start.Environment[key] = value;
         }
-        using var process = Process.Start(start) ?? throw new DatabaseException($"could not start {program}");
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new DatabaseException($"could not start {program}");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new DatabaseException($"could not start {start.FileName}: {e.Message}", e);
+        }
+        using var started = process;
         var errors = process.StandardError.ReadToEndAsync(ct);
         Task<string> output;
         if (stdout is not null)
@@ -77,4 +86,15 @@ internal static class HostCommand
         var text = (await output + await errors).Trim();
         return (process.ExitCode, text);
     }
+
+    /// <summary>
+    /// A system program (runuser, chown) by its full path: PATH first, then the system folders, which an
+    /// ordinary user's PATH may leave out (Debian keeps runuser in /usr/sbin).
+    /// </summary>
+    private static string SystemProgram(string name) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Concat(["/usr/sbin", "/sbin", "/usr/bin", "/bin"])
+            .Select(folder => Path.Combine(folder, name))
+            .FirstOrDefault(File.Exists)
+        ?? throw new DatabaseException($"{name} is not on this machine (searched PATH, /usr/sbin, /sbin, /usr/bin and /bin), and the managed PostgreSQL needs it: install util-linux and coreutils");
 }

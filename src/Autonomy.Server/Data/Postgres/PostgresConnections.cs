@@ -8,16 +8,26 @@ internal static class PostgresConnections
     /// <summary>Connecting gives up after this; an unreachable host is an error in seconds, not minutes.</summary>
     public const int TimeoutSeconds = 5;
 
-    public static string ConnectionString(IReadOnlyList<PostgresHost> hosts, string user, string? password, string database, bool pooling = true)
+    public static string ConnectionString(IReadOnlyList<PostgresHost> hosts, string user, string? password, string database, bool pooling = true,
+        int? maxPoolSize = null, int? timeoutSeconds = null)
     {
         var builder = new NpgsqlConnectionStringBuilder
         {
             Host = string.Join(",", hosts.Select(h => h.ToString())),
             Database = database,
             Username = user,
-            Timeout = TimeoutSeconds,
+            Timeout = timeoutSeconds ?? TimeoutSeconds,
             Pooling = pooling,
         };
+        if (timeoutSeconds is { } seconds)
+        {
+            builder.CommandTimeout = seconds;
+            builder.CancellationTimeout = seconds * 1000;
+        }
+        if (maxPoolSize is { } size)
+        {
+            builder.MaxPoolSize = size;
+        }
         if (password is not null)
         {
             builder.Password = password;

@@ -13,8 +13,16 @@ internal sealed class PostgresServer(string display, IReadOnlyList<PostgresHost>
     /// <summary>Marks the roles Autonomy made, so that it never takes over a role someone else made.</summary>
     private const string RoleMark = "made by Autonomy for the service ";
 
+    /// <summary>
+    /// Admin connections at once per server. Services start together, and each new connection costs the server a
+    /// process and both sides a SCRAM exchange: a few connections taken in turn check 100 services in a fraction
+    /// of the time 100 connections take to open.
+    /// </summary>
+    private const int AdminConnections = 4;
+
     // CREATE DATABASE copies template1; one at a time per server keeps concurrent first ups from tripping over each other.
     private readonly SemaphoreSlim _creating = new(1, 1);
+    private readonly SemaphoreSlim _admin = new(AdminConnections, AdminConnections);
 
     public string Display { get; } = display;
 
@@ -22,11 +30,28 @@ internal sealed class PostgresServer(string display, IReadOnlyList<PostgresHost>
 
     public string HostList => string.Join(",", Hosts);
 
+    /// <summary>The admin's connection to one node alone, whatever its role, for health checks.</summary>
+    public string NodeConnectionString(PostgresHost host, int timeoutSeconds) =>
+        PostgresConnections.ConnectionString([host], admin, adminPassword, "postgres", maxPoolSize: 1, timeoutSeconds: timeoutSeconds);
+
     public DatabaseAccess Access(string name, string password) =>
         new(PostgresConnections.Url(Hosts, name, password, name), PostgresConnections.ConnectionString(Hosts, name, password, name));
 
     /// <summary>Makes what is missing of the service's role and database; returns the password its role has.</summary>
     public async Task<string> ProvisionAsync(DatabasePlan plan, IDatabasePasswords passwords, CancellationToken ct)
+    {
+        await _admin.WaitAsync(ct);
+        try
+        {
+            return await ProvisionOneAsync(plan, passwords, ct);
+        }
+        finally
+        {
+            _admin.Release();
+        }
+    }
+
+    private async Task<string> ProvisionOneAsync(DatabasePlan plan, IDatabasePasswords passwords, CancellationToken ct)
     {
         var name = plan.Name;
         var quoted = DatabaseNames.Quote(name);
@@ -114,7 +139,7 @@ internal sealed class PostgresServer(string display, IReadOnlyList<PostgresHost>
 
     private async Task<NpgsqlConnection> OpenAdminAsync(CancellationToken ct)
     {
-        var connection = new NpgsqlConnection(PostgresConnections.ConnectionString(Hosts, admin, adminPassword, "postgres"));
+        var connection = new NpgsqlConnection(PostgresConnections.ConnectionString(Hosts, admin, adminPassword, "postgres", maxPoolSize: AdminConnections));
         try
         {
             await connection.OpenAsync(ct);

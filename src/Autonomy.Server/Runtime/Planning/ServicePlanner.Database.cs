@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Autonomy.Server.Compose.Model;
 using Autonomy.Server.Data;
+using Autonomy.Server.Data.Clusters;
 using Autonomy.Server.Data.Managed;
 
 namespace Autonomy.Server.Runtime.Planning;
@@ -14,8 +15,9 @@ internal sealed partial class ServicePlanner
     private static readonly TimeSpan ServerStartInterval = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
-    /// The service's database: its own <c>x-autonomy.database</c>, else the project's, else SQLite.
-    /// None when it opts out, or when the compose file gives it a DATABASE_URL of its own.
+    /// The service's database: its own <c>x-autonomy.database</c> (a provider, a cluster, <c>hash</c>, or
+    /// <c>pin: CLUSTER</c>), else the project's, else hash over the named clusters if there are any, else
+    /// SQLite. None when it opts out, or when the compose file gives it a DATABASE_URL of its own.
     /// </summary>
     private DatabasePlan? Database(ServiceDefinition service)
     {
@@ -25,11 +27,19 @@ internal sealed partial class ServicePlanner
         }
         var own = Extension(service, "database");
         var settings = own as JsonObject;
-        var providerText = settings is not null ? Text(settings["provider"]) : Text(own);
-        var choice = providerText is not null ? Parse(providerText) : ProjectChoice();
+        var ruleText = settings is not null ? Text(settings["pin"]) ?? Text(settings["provider"]) : Text(own);
+        var choice = ruleText is not null ? Resolve(service, ruleText) : ProjectChoice(service);
         if (choice.Kind == DatabaseKind.None)
         {
             return null;
+        }
+        if (choice.Cluster is not null)
+        {
+            if (Placed(service, choice) is not { } placed)
+            {
+                return null;
+            }
+            choice = placed;
         }
         var init = Text(settings?["init"]) is { } folder ? Path.GetFullPath(folder, project.ProjectDirectory) : null;
         string name;
@@ -55,8 +65,67 @@ internal sealed partial class ServicePlanner
         return new DatabasePlan { Service = service.Name, Choice = choice, Name = name, InitFolder = init, NameNote = note };
     }
 
-    private DatabaseChoice ProjectChoice() =>
-        project.Extensions.GetValueOrDefault("x-autonomy") is JsonObject o && Text(o["database"]) is { } text ? Parse(text) : DatabaseChoice.Sqlite;
+    private DatabaseChoice ProjectChoice(ServiceDefinition service) =>
+        project.Extensions.GetValueOrDefault("x-autonomy") is JsonObject o && Text(o["database"]) is { } text ? Resolve(service, text)
+        : Clusters.Count > 0 ? Resolve(service, DatabaseChoice.Hash)
+        : DatabaseChoice.Sqlite;
+
+    /// <summary>A cluster's name pins the service there; <c>hash</c> picks one by its name; anything else is a provider.</summary>
+    private DatabaseChoice Resolve(ServiceDefinition service, string text)
+    {
+        if (Clusters.FirstOrDefault(c => c.Name == text) is { } pinned)
+        {
+            return DatabaseChoice.OnCluster(pinned, ClusterRule.Pin);
+        }
+        if (text == DatabaseChoice.Hash && Clusters.Count > 0)
+        {
+            return DatabaseChoice.OnCluster(ClusterPlacement.ByHash(service.Name, Clusters), ClusterRule.Hash);
+        }
+        return Parse(text);
+    }
+
+    /// <summary>
+    /// A database holds its data where it was made. A service placed by hash whose database is on
+    /// another named cluster (the clusters changed since) stays there; one pinned elsewhere is an
+    /// error that says how to move its data, never a new empty database in its place.
+    /// </summary>
+    private DatabaseChoice? Placed(ServiceDefinition service, DatabaseChoice choice)
+    {
+        var record = ExistingDatabases.FirstOrDefault(r => r.Service == service.Name && r.Provider == "postgres");
+        var madeOn = record is null ? null
+            : Clusters.FirstOrDefault(c => c.Name == record.Cluster) ?? Clusters.FirstOrDefault(c => c.Address.ToString() == record.Server);
+        if (record is null || madeOn is null || madeOn == choice.Cluster)
+        {
+            if (record?.Cluster is { } gone && madeOn is null)
+            {
+                Notes.Add($"service '{service.Name}': its database was made on the cluster '{gone}', which x-autonomy.databases no longer names; "
+                    + $"a new one is made on '{choice.Cluster!.Name}' (the old one stays on {record.Server} until you drop it there)");
+            }
+            return choice;
+        }
+        if (choice.Rule == ClusterRule.Hash)
+        {
+            Notes.Add($"service '{service.Name}': hash placement now picks the cluster '{choice.Cluster!.Name}', and its database stays on '{madeOn.Name}', where it was made");
+            return DatabaseChoice.OnCluster(madeOn, ClusterRule.Hash);
+        }
+        Problem(service, $"it is pinned to the cluster '{choice.Cluster!.Name}', and its database was made on '{madeOn.Name}', where its data is",
+            $"move the data first: autonomy db backup {service.Name} -o {service.Name}.dump; give it x-autonomy: {{database: false}} and run up; "
+            + $"autonomy db drop {service.Name}; pin it and run up; autonomy db restore {service.Name} {service.Name}.dump. Or pin it to '{madeOn.Name}'");
+        return null;
+    }
+
+    /// <summary>The clusters of <c>x-autonomy.databases</c>, in the file's order.</summary>
+    private IReadOnlyList<DatabaseCluster> Clusters => _clusters ??= DatabaseCluster.From(
+        project.Extensions.GetValueOrDefault("x-autonomy") is JsonObject o && o["databases"] is JsonObject named
+            ? named.Select(e => KeyValuePair.Create(e.Key, Text(e.Value)))
+            : []);
+
+    private IReadOnlyList<DatabaseCluster>? _clusters;
+
+    /// <summary>The databases made by earlier runs, to keep each where its data is.</summary>
+    private IReadOnlyList<DatabaseRecord> ExistingDatabases => _existing ??= new DatabaseRegistry(DatabaseRegistry.DirectoryIn(options.StateDirectory)).All();
+
+    private IReadOnlyList<DatabaseRecord>? _existing;
 
     // The compose loader has checked these fields where they are written; what reaches here parses.
     private static DatabaseChoice Parse(string text) => DatabaseChoice.TryParse(text, out var choice, out _) ? choice! : DatabaseChoice.Sqlite;

@@ -13,4 +13,7 @@ public interface IServiceDatabases
 
     /// <summary>DATABASE_URL and ConnectionStrings__Database of a prepared service; none otherwise.</summary>
     IReadOnlyDictionary<string, string> VariablesFor(string service);
+
+    /// <summary>The nodes behind the service's PostgreSQL database as last checked; null when it has none there.</summary>
+    Data.Health.DatabaseHealth? HealthOf(string service);
 }

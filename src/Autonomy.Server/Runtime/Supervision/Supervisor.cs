@@ -247,9 +247,13 @@ public sealed class Supervisor : IAsyncDisposable
     private static bool SamePorts(ServicePlan before, ServicePlan after) =>
         before.ServicePort == after.ServicePort && before.Published.SequenceEqual(after.Published);
 
-    /// <summary>What decides whether a running service must be recreated: everything that shapes its processes.</summary>
+    /// <summary>
+    /// What decides whether a running service must be recreated: everything that shapes its processes,
+    /// its database among them (the project's provider or clusters may change without the service's own lines).
+    /// </summary>
     private static string SpecOf(ServicePlan plan) => string.Join("\u0001",
         plan.Service.Attributes.ToJsonString(), string.Join("\u0002", plan.Command), plan.Program, plan.WorkingDirectory,
+        plan.Database is { } database ? $"{database.Choice} {database.Name} {database.InitFolder}" : "",
         string.Join("\u0002", plan.ImageEnvironment.Select(e => $"{e.Key}={e.Value}")), plan.Health?.ToString(), string.Join("\u0002", plan.Setup ?? []));
 
     /// <summary>Stops every service, dependents before what they depend on; each replica's whole process tree.</summary>
@@ -268,7 +272,7 @@ public sealed class Supervisor : IAsyncDisposable
     public IAsyncEnumerable<LogLine> FollowLogs(CancellationToken ct) => Logs.Follow(null, ct);
 
     public IReadOnlyList<ServiceStatus> Status() =>
-        [.. _plans.Where(p => _services.ContainsKey(p.Name)).Select(p => _services[p.Name]).Select(s => new ServiceStatus(s.Name, s.Plan.ServicePort, [.. s.Replicas.Select(r => r.Status())], s.Stage, Runs(s.Plan)))];
+        [.. _plans.Where(p => _services.ContainsKey(p.Name)).Select(p => _services[p.Name]).Select(s => new ServiceStatus(s.Name, s.Plan.ServicePort, [.. s.Replicas.Select(r => r.Status())], s.Stage, Runs(s.Plan), Databases?.HealthOf(s.Name)))];
 
     private static string? Runs(ServicePlan plan) => plan.ManagedServer is not { } server ? null
         : server.Image is { } image ? $"Autonomy's managed PostgreSQL {server.Binaries.Major}, in place of the image {image}"

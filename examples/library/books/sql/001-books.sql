@@ -1,0 +1,5 @@
+CREATE TABLE books (
+    isbn TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    author TEXT NOT NULL
+);
