@@ -117,6 +117,29 @@ public sealed class DatabaseClustersTests(PostgresServerFixture pg) : IAsyncLife
     }
 
     [Fact]
+    public async Task TheAdminPasswordsNeverReachAService()
+    {
+        var service = "pw_" + Guid.NewGuid().ToString("N")[..8];
+        var compose = $$"""
+            x-autonomy:
+              databases:
+                main: {{_second.Url}}
+            services:
+            {{SqliteDatabaseTests.Service(service)}}
+            {{SqliteDatabaseTests.Service(service + "_own", "sqlite", "    environment: {PGPASSWORD: given-on-purpose}")}}
+            """;
+        // The shell that starts Autonomy holds the admin passwords, and the services inherit that shell's environment.
+        var shell = new Dictionary<string, string> { ["HOME"] = "/home/test", ["PGPASSWORD"] = "not-for-services", ["PGPASSWORD_MAIN"] = _second.AdminPassword };
+        await using var server = await RunningServer.StartAsync(compose, new Dictionary<string, string> { ["app.py"] = TestApps.HttpApp }, environment: shell, env: shell);
+        Assert.StartsWith($"postgres://{service}:", await SqliteDatabaseTests.VariableAsync(server, service, "DATABASE_URL"));
+        Assert.Equal("<unset>", await SqliteDatabaseTests.VariableAsync(server, service, "PGPASSWORD"));
+        Assert.Equal("<unset>", await SqliteDatabaseTests.VariableAsync(server, service, "PGPASSWORD_MAIN"));
+        Assert.Equal("/home/test", await SqliteDatabaseTests.VariableAsync(server, service, "HOME"));
+        // A compose file that gives one to a service on purpose is obeyed.
+        Assert.Equal("given-on-purpose", await SqliteDatabaseTests.VariableAsync(server, service + "_own", "PGPASSWORD"));
+    }
+
+    [Fact]
     public async Task ADatabaseIsDegradedWhileNoPrimaryAnswers()
     {
         var dead = PostgresServerFixture.FreePort();

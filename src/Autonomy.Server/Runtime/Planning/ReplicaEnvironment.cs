@@ -22,9 +22,15 @@ internal static class ReplicaEnvironment
         IReadOnlyDictionary<string, string> platform)
     {
         var env = new Dictionary<string, string>(inherited, StringComparer.Ordinal);
-        // The platform's own key never reaches a service, whatever the shell that started it held.
+        // The platform's own key never reaches a service, whatever the shell that started it held; nor do the
+        // PostgreSQL admin passwords Autonomy provisions with (PGPASSWORD, PGPASSWORD_<CLUSTER>), which would open
+        // every other service's database. A compose file that means to give one to a service says so in environment.
         env.Remove(Secrets.MasterKeySource.KeyVariable);
         env.Remove(Secrets.MasterKeySource.FileVariable);
+        foreach (var key in env.Keys.Where(IsAdminPassword).ToList())
+        {
+            env.Remove(key);
+        }
         foreach (var (key, value) in plan.ImageEnvironment)
         {
             env[key] = value;
@@ -47,6 +53,8 @@ internal static class ReplicaEnvironment
         }
         return env;
     }
+
+    private static bool IsAdminPassword(string key) => key == "PGPASSWORD" || key.StartsWith("PGPASSWORD_", StringComparison.Ordinal);
 
     /// <summary>
     /// Where every other service is: <c>&lt;NAME&gt;_URL</c> (the name upper-cased, every character outside
