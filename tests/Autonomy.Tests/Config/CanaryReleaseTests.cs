@@ -131,7 +131,8 @@ public sealed class CanaryReleaseTests
         Assert.Equal(id, ended.GetProperty("id").GetString());
         Assert.StartsWith("rolled back by itself: app-1 turned unhealthy", ended.GetProperty("reason").GetString(), StringComparison.Ordinal);
         await WaitForViewAsync(server, "app-1", "stable");
-        Assert.Contains("Mode = stable", RenderedFor(server, "app-1"), StringComparison.Ordinal);
+        // The replica's HTTP view and its rendered file are refreshed one after the other, not at once.
+        await RunningProject.WaitUntilAsync(() => RenderedFor(server, "app-1").Contains("Mode = stable", StringComparison.Ordinal), "the rendered file is stable again");
         Assert.Equal("stable", JsonDocument.Parse(await server.Http.GetStringAsync("/v1/config/app/keys/Mode")).RootElement.GetProperty("value").GetString());
     }
 }
