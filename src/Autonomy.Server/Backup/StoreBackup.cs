@@ -126,14 +126,7 @@ public static class StoreBackup
         {
             return null;
         }
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT DISTINCT key_fingerprint FROM secret_versions";
-        using var reader = command.ExecuteReader();
-        var fingerprints = new List<string>();
-        while (reader.Read())
-        {
-            fingerprints.Add(reader.GetString(0));
-        }
+        var fingerprints = Secrets.SecretSchema.SealingKeys(connection);
         return fingerprints.Count switch
         {
             0 => null,

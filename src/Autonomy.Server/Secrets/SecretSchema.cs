@@ -19,4 +19,21 @@ internal static class SecretSchema
             restored_from INTEGER,
             PRIMARY KEY(name, version)) WITHOUT ROWID;
         """;
+
+    /// <summary>
+    /// The fingerprints of the master keys the stored versions are sealed with: none, one, or (in a
+    /// store altered outside Autonomy) two, which is enough to say so.
+    /// </summary>
+    public static List<string> SealingKeys(Microsoft.Data.Sqlite.SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT DISTINCT key_fingerprint FROM secret_versions LIMIT 2";
+        using var reader = command.ExecuteReader();
+        var fingerprints = new List<string>();
+        while (reader.Read())
+        {
+            fingerprints.Add(reader.GetString(0));
+        }
+        return fingerprints;
+    }
 }

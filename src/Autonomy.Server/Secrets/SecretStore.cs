@@ -270,14 +270,7 @@ public sealed partial class SecretStore : IDisposable
 
     private static string? StoreFingerprint(SqliteConnection connection)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT DISTINCT key_fingerprint FROM secret_versions LIMIT 2";
-        using var reader = command.ExecuteReader();
-        var fingerprints = new List<string>();
-        while (reader.Read())
-        {
-            fingerprints.Add(reader.GetString(0));
-        }
+        var fingerprints = SecretSchema.SealingKeys(connection);
         return fingerprints.Count switch
         {
             0 => null,
