@@ -5,32 +5,8 @@ using Autonomy.Tests.TestUtilities;
 namespace Autonomy.Tests.Cli;
 
 /// <summary><c>autonomy config</c> against a running project, as a user and a script use it.</summary>
-public sealed class ConfigCommandTests : IAsyncLifetime
+public sealed class ConfigCommandTests() : RunningCliProject("configcli")
 {
-    private readonly TempProject _project = new();
-
-    public async Task InitializeAsync()
-    {
-        _project.Write("compose.yaml", "name: configcli\nservices:\n  web:\n    command: sleep 300\n");
-        var up = await Run("up", "-d");
-        Assert.True(up.ExitCode == 0, up.ToString());
-    }
-
-    public async Task DisposeAsync()
-    {
-        await Run("down");
-        _project.Dispose();
-    }
-
-    private Task<CommandResult> Run(params string[] args) => Repository.RunAutonomyAsync(_project.Directory, args);
-
-    private async Task<string> Ok(params string[] args)
-    {
-        var result = await Run(args);
-        Assert.True(result.ExitCode == 0, result.ToString());
-        return result.StandardOutput;
-    }
-
     [Fact]
     public async Task SetGetListHistoryRollbackDiff()
     {
@@ -68,7 +44,7 @@ public sealed class ConfigCommandTests : IAsyncLifetime
     {
         var start = new ProcessStartInfo(Repository.Launcher, ["config", "watch", "web", "--format", "json"])
         {
-            WorkingDirectory = _project.Directory,
+            WorkingDirectory = Project.Directory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
@@ -101,12 +77,12 @@ public sealed class ConfigCommandTests : IAsyncLifetime
     [Fact]
     public async Task ImportAFileAndExportItAsAnother()
     {
-        _project.Write("flask.cfg", "[DEFAULT]\nSECRET_KEY ='supersecretkey'\n\n[flask]\nDEBUG = True\n");
+        Project.Write("flask.cfg", "[DEFAULT]\nSECRET_KEY ='supersecretkey'\n\n[flask]\nDEBUG = True\n");
         Assert.Contains("imported 2 keys", await Ok("config", "import", "web", "flask.cfg"), StringComparison.Ordinal);
         await Ok("config", "export", "web", "-o", "settings.yaml");
-        Assert.Contains("DEBUG: 'True'", File.ReadAllText(_project.PathOf("settings.yaml")), StringComparison.Ordinal);
+        Assert.Contains("DEBUG: 'True'", File.ReadAllText(Project.PathOf("settings.yaml")), StringComparison.Ordinal);
 
-        _project.Write("broken.json", "{\n  \"a\": [1, 2,]\n}\n");
+        Project.Write("broken.json", "{\n  \"a\": [1, 2,]\n}\n");
         var broken = await Run("config", "import", "web", "broken.json");
         Assert.Equal(1, broken.ExitCode);
         Assert.Matches(@"^broken\.json:2:\d+: error: ", broken.StandardError);

@@ -7,34 +7,8 @@ using Microsoft.Data.Sqlite;
 namespace Autonomy.Tests.Cli;
 
 /// <summary><c>autonomy tokens</c> and <c>autonomy audit</c> against a running project, as a user and a script use them.</summary>
-public sealed class GovernanceCommandTests : IAsyncLifetime
+public sealed class GovernanceCommandTests() : RunningCliProject("govcli")
 {
-    private readonly TempProject _project = new();
-
-    private string State => Path.Combine(_project.Directory, ".autonomy", "govcli");
-
-    public async Task InitializeAsync()
-    {
-        _project.Write("compose.yaml", "name: govcli\nservices:\n  web:\n    command: sleep 300\n");
-        var up = await Run("up", "-d");
-        Assert.True(up.ExitCode == 0, up.ToString());
-    }
-
-    public async Task DisposeAsync()
-    {
-        await Run("down");
-        _project.Dispose();
-    }
-
-    private Task<CommandResult> Run(params string[] args) => Repository.RunAutonomyAsync(_project.Directory, args);
-
-    private async Task<string> Ok(params string[] args)
-    {
-        var result = await Run(args);
-        Assert.True(result.ExitCode == 0, result.ToString());
-        return result.StandardOutput;
-    }
-
     [Fact]
     public async Task CreateUseListAndRevokeAToken()
     {
