@@ -1,3 +1,5 @@
+using Autonomy.Server.Messaging.Storage;
+
 namespace Autonomy.Server.Messaging.Engine;
 
 /// <summary>Where the broker keeps its state and the limits it works within.</summary>
@@ -5,6 +7,9 @@ public sealed record BrokerOptions
 {
     /// <summary>The broker's folder: log segments under log/, definitions.json beside them.</summary>
     public required string Directory { get; init; }
+
+    /// <summary>The file layer the log writes through (tests replace it with one that can crash).</summary>
+    public ILogFileSystem Files { get; init; } = new OsLogFileSystem();
 
     /// <summary>A new log segment is started when the active one passes this size.</summary>
     public long SegmentBytes { get; init; } = 64L << 20;
