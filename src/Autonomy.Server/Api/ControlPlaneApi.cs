@@ -13,7 +13,7 @@ internal static class ControlPlaneApi
 
     public static void Map(WebApplication app, ControlPlane plane)
     {
-        TokenAuthorization.Use(app, plane.Tokens, plane.Audit);
+        TokenAuthorization.Use(app, plane.Tokens, plane.Audit, plane.BrokerUsers);
 
         app.MapGet("/healthz", () => Results.Text("ok")).RequiresNoToken();
         app.MapGet("/v1/status", () => Results.Json(new { project = plane.ProjectName, phase = plane.Phase, error = plane.Failure, logLines = plane.FailureLines }, Json))

@@ -11,12 +11,15 @@ namespace Autonomy.Server.Api;
 /// <see cref="RequiredPermission"/>) is looked up in the token's role (403 naming the missing
 /// permission). Refusals are written to the audit log before they are answered; a write that is let
 /// through is written there when it succeeds, before its answer is sent.
+/// <c>Authorization: Basic</c> works too, so that a URL with user:password in it (MESSAGE_QUEUE_HTTP_URL)
+/// can be used as it is: the password is either a token (the user name is then ignored) or a broker
+/// user's password, and such a caller holds the messaging permissions of its vhosts and nothing else.
 /// </summary>
 internal static class TokenAuthorization
 {
     private const string CallerItem = "autonomy.caller";
 
-    public static void Use(WebApplication app, TokenRegistry tokens, AuditLog audit)
+    public static void Use(WebApplication app, TokenRegistry tokens, AuditLog audit, Messaging.Access.BrokerUsers? brokerUsers = null)
     {
         app.Use(async (context, next) =>
         {
@@ -35,9 +38,11 @@ internal static class TokenAuthorization
 
             var header = context.Request.Headers.Authorization.ToString().AsSpan();
             var bearer = header.StartsWith("Bearer ", StringComparison.Ordinal);
-            var token = bearer ? tokens.Find(header["Bearer ".Length..].Trim()) : null;
+            var basic = !bearer && header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase);
+            var token = bearer ? tokens.Find(header["Bearer ".Length..].Trim()) : basic ? FromBasic(header["Basic ".Length..].Trim()) : null;
             var refusal = token switch
             {
+                null when basic => "the user name or password is wrong: with Basic, the password is a token, or a broker user's password (MESSAGE_QUEUE_HTTP_URL holds the service's own)",
                 null when !bearer => "send 'Authorization: Bearer <token>'; the admin token is in the project's state folder (admin-token)",
                 null => "the token is not known: it is mistyped, was revoked, or belonged to a replica that has stopped",
                 { Revoked: { } revoked } => $"token {token.Id} was revoked at {revoked:u}",
@@ -47,6 +52,11 @@ internal static class TokenAuthorization
             if (refusal is not null)
             {
                 await audit.RecordAsync(new AuditRecord(token?.Actor ?? "anonymous", Action(context), Permission(), "401"));
+                if (context.Request.Path.StartsWithSegments("/v1/mq", StringComparison.Ordinal))
+                {
+                    // Clients that send a URL's credentials only when asked (Python's urllib) are asked.
+                    context.Response.Headers.WWWAuthenticate = "Basic realm=\"autonomy\", charset=\"UTF-8\"";
+                }
                 await Problems.Of(401, "unauthorized", "A valid token is required", refusal).ExecuteAsync(context);
                 return;
             }
@@ -65,6 +75,28 @@ internal static class TokenAuthorization
             }
             await next(context);
         });
+
+        // user:password, base64: a token as the password stands for itself; otherwise the pair must be a broker user's.
+        AccessToken? FromBasic(ReadOnlySpan<char> encoded)
+        {
+            Span<byte> bytes = stackalloc byte[Math.Min(encoded.Length, 1024)];
+            if (encoded.Length > bytes.Length || !Convert.TryFromBase64Chars(encoded, bytes, out var length))
+            {
+                return null;
+            }
+            var text = System.Text.Encoding.UTF8.GetString(bytes[..length]);
+            var colon = text.IndexOf(':', StringComparison.Ordinal);
+            if (colon < 0)
+            {
+                return null;
+            }
+            var password = text[(colon + 1)..];
+            if (tokens.Find(password) is { } token)
+            {
+                return token;
+            }
+            return brokerUsers?.Authenticate(text[..colon], password) is { } user ? brokerUsers.CallerFor(user) : null;
+        }
 
         // Before the answer is sent: a write is acknowledged only once its audit entry is on disk.
         async Task WriteIfSucceeded(object state)

@@ -11,6 +11,9 @@ public enum TokenKind
 
     /// <summary>A replica's own: made when it starts, gone when it stops, never written anywhere.</summary>
     Replica,
+
+    /// <summary>Not a token: a broker user who sent its name and password (HTTP Basic), for the messaging routes only.</summary>
+    BrokerUser,
 }
 
 /// <summary>
@@ -41,6 +44,9 @@ public sealed class AccessToken(string id, TokenKind kind, string role, Permissi
     /// <summary>The replica a replica token was made for.</summary>
     public string? Replica { get; init; }
 
+    /// <summary>The broker user this caller authenticated as (HTTP Basic with a broker user's password), or null for a token.</summary>
+    public string? BrokerUser => Kind == TokenKind.BrokerUser ? Id : null;
+
     /// <summary>The service of a <c>service:NAME</c> role, or null.</summary>
     public string? Service => Role.StartsWith(Roles.ServicePrefix, StringComparison.Ordinal) ? Role[Roles.ServicePrefix.Length..] : null;
 
@@ -49,6 +55,7 @@ public sealed class AccessToken(string id, TokenKind kind, string role, Permissi
     {
         TokenKind.File => "admin",
         TokenKind.Replica => $"{Service}/{Replica}",
+        TokenKind.BrokerUser => Role,
         _ => Id,
     };
 

@@ -24,6 +24,11 @@ public readonly record struct Permission(string Kind, string? Scope)
         ["tokens:manage"] = new("create and revoke tokens", null),
         ["audit:read"] = new("read and verify the audit log", null),
         ["backup:read"] = new("download a backup of the store", null),
+        ["messaging:read"] = new("see a broker vhost's exchanges, queues, depths, bindings and dead letters, and peek at messages", "vhost"),
+        ["messaging:consume"] = new("receive messages from a vhost's queues, acknowledge and reject them, requeue dead letters", "vhost"),
+        ["messaging:write"] = new("publish messages to a vhost's exchanges", "vhost"),
+        ["messaging:configure"] = new("declare, delete, purge and bind a vhost's exchanges and queues", "vhost"),
+        ["messaging:manage"] = new("create and delete vhosts, broker users and their permissions", null),
     };
 
     public override string ToString() => Scope is null ? Kind : $"{Kind}:{Scope}";

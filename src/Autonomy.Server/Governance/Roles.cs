@@ -15,7 +15,7 @@ public static class Roles
     public const string ServicePrefix = "service:";
 
     private static readonly PermissionSet ReadOnlySet = PermissionSet.Of(
-        new[] { "config:read", "secrets:list", "services:read", "databases:read", "logs:read", "tokens:read", "audit:read" }.Select(Permission.Parse));
+        new[] { "config:read", "secrets:list", "services:read", "databases:read", "logs:read", "tokens:read", "audit:read", "messaging:read" }.Select(Permission.Parse));
 
     public static string Service(string name) => ServicePrefix + name;
 

@@ -5,7 +5,8 @@ namespace Autonomy.Server.Governance;
 
 /// <summary>
 /// What a service's own token may do: read and write its config namespace, read the shared one,
-/// see its own status, read the stored secrets compose gives it (by their names in the store: a
+/// see its own status, use its own broker vhost (read, consume, write, configure), read the stored
+/// secrets compose gives it (by their names in the store: a
 /// file or environment secret is delivered as a file and is no stored secret); and whatever its
 /// <c>x-autonomy.grants</c> adds (a list of permission names, checked when the file is loaded).
 /// </summary>
@@ -26,6 +27,10 @@ public static class ServicePermissions
         new("config:write", service),
         new("config:read", Config.ConfigCenter.Shared),
         new("services:read", service),
+        new("messaging:read", service),
+        new("messaging:consume", service),
+        new("messaging:write", service),
+        new("messaging:configure", service),
     ];
 
     /// <summary>The permissions <c>x-autonomy.grants</c> lists; the loader has reported any that are not permissions.</summary>

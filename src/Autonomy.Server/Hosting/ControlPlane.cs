@@ -40,6 +40,9 @@ public sealed class ControlPlane : IAsyncDisposable
     /// <summary>Each service's own database.</summary>
     public Data.Databases Databases { get; }
 
+    /// <summary>The broker's users (each service's own, and those an admin made) and their vhost permissions.</summary>
+    public Messaging.Access.BrokerUsers BrokerUsers { get; } = new();
+
     /// <summary>Every token the server accepts: the admin-token file's, made ones, and each running replica's.</summary>
     internal TokenRegistry Tokens { get; }
 
@@ -126,6 +129,7 @@ public sealed class ControlPlane : IAsyncDisposable
         var adminToken = ServerRecord.AdminToken(StateDirectory);
         Tokens.Open(store, adminToken, File.GetLastWriteTimeUtc(ServerRecord.TokenPathIn(StateDirectory)));
         _audit = new AuditLog(store);
+        BrokerUsers.Open(store);
         _saveLastUse = new Timer(_ => _ = SaveLastUseAsync(), null, LastUseSaveInterval, LastUseSaveInterval);
         await EnsureNamespacesAsync(Supervisor.Project, ct);
         ConfigSync = new ConfigFileSync(Supervisor, _config);

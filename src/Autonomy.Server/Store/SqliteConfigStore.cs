@@ -34,6 +34,7 @@ public sealed partial class SqliteConfigStore : IConfigStore
         Execute(_writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
         Execute(_writer, StoreSchema.Create);
         Execute(_writer, Governance.GovernanceSchema.Create);
+        Execute(_writer, Messaging.Access.AccessSchema.Create);
         if (Scalar(_writer, "SELECT COUNT(*) FROM pragma_table_info('versions') WHERE name = 'author'") is 0L)
         {
             using var upgrade = _writer.BeginTransaction();
