@@ -71,9 +71,9 @@ public sealed partial class MessageLog
             _open.Add(payload, reference, checksum);
             waiter = AppendWaiter.Rent(position, null, durable);
             _open.Waiters.Add(waiter);
+            Counted(1, durable);
             WakeWriter();
         }
-        Interlocked.Increment(ref _records);
         return new ValueTask<LogPosition>(waiter, waiter.Version);
     }
 
@@ -122,10 +122,19 @@ public sealed partial class MessageLog
             }
             waiter = AppendWaiter.Rent(positions[0], positions, durable);
             _open.Waiters.Add(waiter);
+            Counted(payloads.Count, durable);
             WakeWriter();
         }
-        Interlocked.Add(ref _records, payloads.Count);
         return new ValueTask<LogPosition[]>(waiter, waiter.Version);
+    }
+
+    private void Counted(int records, bool durable)
+    {
+        Interlocked.Add(ref _records, records);
+        if (durable)
+        {
+            Interlocked.Increment(ref _pendingDurable);
+        }
     }
 
     private static void CheckPayload(int length)
@@ -296,6 +305,10 @@ public sealed partial class MessageLog
         {
             foreach (var waiter in batch.Waiters)
             {
+                if (waiter.Durable)
+                {
+                    Interlocked.Decrement(ref _pendingDurable);
+                }
                 waiter.Fail(failure);
             }
         }
@@ -448,6 +461,7 @@ public sealed partial class MessageLog
                 failure = Fail(e);
             }
         }
+        Interlocked.Add(ref _pendingDurable, -waiters.Count);
         foreach (var waiter in waiters)
         {
             if (failure is null)

@@ -21,6 +21,7 @@ public sealed partial class MessageLog : IAsyncDisposable
     private readonly TaskCompletionSource _disposed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _disposing;
 
+    private long _pendingDurable;
     private long _replayedRecords;
     private long _records;
     private long _batches;
@@ -50,6 +51,7 @@ public sealed partial class MessageLog : IAsyncDisposable
         _segments.Count,
         _segments.Values.Sum(s => s.Size),
         _references.Live,
+        Interlocked.Read(ref _pendingDurable),
         Interlocked.Read(ref _replayedRecords),
         Interlocked.Read(ref _records),
         Interlocked.Read(ref _batches),
