@@ -36,13 +36,16 @@ internal sealed class MessageJournal : IAsyncDisposable
         return new MessageJournal(log, cache, flow);
     }
 
-    /// <summary>Appends a message (or transfer) record; the bytes count as held in memory until they are written.</summary>
-    public async ValueTask<LogPosition> AppendAsync(byte[] record, bool durable, long? refersTo = null)
+    /// <summary>
+    /// Appends a message (or transfer) record, taking <paramref name="retain"/> references on its segment in the same
+    /// step (one per queue entry it creates). Its bytes count as held in memory until they are written.
+    /// </summary>
+    public async ValueTask<LogPosition> AppendAsync(byte[] record, bool durable, long? refersTo = null, int retain = 0)
     {
         _flow.AddPending(record.Length);
         try
         {
-            return await _log.AppendAsync(record, durable, refersTo).ConfigureAwait(false);
+            return await _log.AppendAsync(record, durable, refersTo, retain).ConfigureAwait(false);
         }
         finally
         {

@@ -119,7 +119,7 @@ internal sealed partial class MessageQueue
         }
     }
 
-    /// <summary>Takes in an admitted message now that its record is in the log.</summary>
+    /// <summary>Takes in an admitted message now that its record is in the log (which took a reference on its segment for this entry).</summary>
     public void Enqueue(QueueEntry entry, StoredMessage message)
     {
         List<QueueEntry>? dropped = null;
@@ -130,9 +130,10 @@ internal sealed partial class MessageQueue
             _reservedBytes -= entry.BodySize;
             if (_deleted)
             {
+                Journal.Release(entry.Position.Segment);
                 return;
             }
-            Hold(entry);
+            Count(entry);
             _published++;
             if (entry.ReadyAt > Now)
             {
@@ -167,7 +168,7 @@ internal sealed partial class MessageQueue
     {
         lock (_gate)
         {
-            _segments[entry.Position.Segment] = _segments.GetValueOrDefault(entry.Position.Segment) + 1;
+            Count(entry);
             if (entry.ReadyAt > Now)
             {
                 _delayed.Add(entry);
@@ -203,10 +204,7 @@ internal sealed partial class MessageQueue
         (Policy.MaxLength is { } max && _ready.Count + _delayed.Count > max)
         || (Policy.MaxLengthBytes is { } maxBytes && _ready.Bytes + _delayed.Bytes > maxBytes);
 
-    /// <summary>Counts an entry against its segment (under the lock) and keeps the segment alive.</summary>
-    private void Hold(in QueueEntry entry)
-    {
+    /// <summary>Counts an entry against its segment (under the lock), for the deletion records a durable queue writes.</summary>
+    private void Count(in QueueEntry entry) =>
         _segments[entry.Position.Segment] = _segments.GetValueOrDefault(entry.Position.Segment) + 1;
-        Journal.Retain(entry.Position.Segment);
-    }
 }

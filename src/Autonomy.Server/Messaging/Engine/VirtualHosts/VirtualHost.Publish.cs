@@ -124,7 +124,7 @@ public sealed partial class VirtualHost
             LogPosition position;
             try
             {
-                position = await Broker.Journal.AppendAsync(record, durable, origin?.Entry.Position.Segment).ConfigureAwait(false);
+                position = await Broker.Journal.AppendAsync(record, durable, origin?.Entry.Position.Segment, retain: accepted.Count).ConfigureAwait(false);
             }
             catch
             {
