@@ -183,7 +183,7 @@ internal static class DefinitionsFile
         JsonValueKind.True => true,
         JsonValueKind.False => false,
         JsonValueKind.String => element.GetString(),
-        JsonValueKind.Number => element.TryGetInt64(out var integer) ? integer : element.GetDouble(),
+        JsonValueKind.Number => element.TryGetInt64(out var integer) ? integer : (object)element.GetDouble(),
         JsonValueKind.Array => element.EnumerateArray().Select(ReadValue).ToList(),
         JsonValueKind.Object when element.TryGetProperty("$binary", out var binary) => binary.GetBytesFromBase64(),
         JsonValueKind.Object when element.TryGetProperty("$timestamp", out var seconds) => DateTimeOffset.FromUnixTimeSeconds(seconds.GetInt64()),
