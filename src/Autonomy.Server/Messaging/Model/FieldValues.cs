@@ -20,10 +20,16 @@ public static class FieldValues
 
     /// <summary>
     /// Equality as RabbitMQ applies it to declared arguments: integers compare by value whatever their width
-    /// (a client may send 10 as a short one time and as a long the next).
+    /// (a client may send 10 as a short one time and as a long the next), and numbers of other types by value.
     /// </summary>
-    public static bool AreEquivalent(object? a, object? b) =>
-        TryGetInteger(a, out var x) && TryGetInteger(b, out var y) ? x == y : AreEqual(a, b);
+    public static bool AreEquivalent(object? a, object? b)
+    {
+        if (TryGetInteger(a, out var x) && TryGetInteger(b, out var y))
+        {
+            return x == y;
+        }
+        return TryGetNumber(a, out var p) && TryGetNumber(b, out var q) ? p.Equals(q) : AreEqual(a, b);
+    }
 
     /// <summary>Reads any integer type as a long.</summary>
     public static bool TryGetInteger(object? value, out long result)

@@ -4,6 +4,7 @@ namespace Autonomy.Server.Messaging.Storage;
 /// <param name="Segments">Segment files the log holds.</param>
 /// <param name="Bytes">Bytes of those files.</param>
 /// <param name="LiveReferences">References held through Retain and not released.</param>
+/// <param name="PendingDurableAppends">Durable appends placed and not yet acknowledged (waiting to be written or synced).</param>
 /// <param name="ReplayedRecords">Whole records found and replayed by recovery.</param>
 /// <param name="Records">Records appended since the log was opened.</param>
 /// <param name="Batches">Batches the writer wrote (each one write per segment it touched).</param>
@@ -15,6 +16,7 @@ public sealed record MessageLogStats(
     int Segments,
     long Bytes,
     long LiveReferences,
+    long PendingDurableAppends,
     long ReplayedRecords,
     long Records,
     long Batches,

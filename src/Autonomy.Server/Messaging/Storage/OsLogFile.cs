@@ -22,7 +22,7 @@ internal sealed partial class OsLogFile : ILogFile
             Access = FileAccess.ReadWrite,
             Share = FileShare.None,
             BufferSize = 0,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            UnixCreateMode = create ? UnixFileMode.UserRead | UnixFileMode.UserWrite : null,
         });
         _handle = _stream.SafeFileHandle;
     }

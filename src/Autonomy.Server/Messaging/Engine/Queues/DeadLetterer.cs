@@ -1,0 +1,132 @@
+using Autonomy.Server.Messaging.Model;
+
+namespace Autonomy.Server.Messaging.Engine;
+
+/// <summary>
+/// Dead-lettering, off the thread that decided it: each message is read back, given its x-death, routed from the
+/// queue's dead-letter exchange and written as one transfer record that both settles it in its queue and publishes
+/// it to its new ones. Without a dead-letter exchange (or with one that does not exist) the message is dropped.
+/// </summary>
+internal sealed class DeadLetterer(Broker broker)
+{
+    private readonly Lock _gate = new();
+    private int _running;
+    private TaskCompletionSource? _idle;
+
+    /// <summary>Dead-letters entries that have left the queue's counts but still hold their segments.</summary>
+    public void Send(MessageQueue from, List<QueueEntry> entries, DeathReason reason)
+    {
+        Enter();
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                foreach (var entry in entries)
+                {
+                    await DeadLetterAsync(from, entry, reason).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                Leave();
+            }
+        });
+    }
+
+    /// <summary>A publish a full queue refused with x-overflow reject-publish-dlx: it goes straight to the dead letters.</summary>
+    public void SendRefused(MessageQueue from, MessageHeader header, MessageProperties properties, ReadOnlyMemory<byte> body)
+    {
+        Enter();
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                Interlocked.Increment(ref broker.Counters.DeadLettered);
+                await RepublishAsync(from, header.Exchange, header.RoutingKey, properties, body, DeathReason.MaxLength, null).ConfigureAwait(false);
+            }
+            catch (Exception error)
+            {
+                broker.NoteFailure(error);
+            }
+            finally
+            {
+                Leave();
+            }
+        });
+    }
+
+    /// <summary>Completes when no dead-lettering is under way.</summary>
+    public Task IdleAsync()
+    {
+        lock (_gate)
+        {
+            if (_running == 0)
+            {
+                return Task.CompletedTask;
+            }
+            _idle ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _idle.Task;
+        }
+    }
+
+    private async Task DeadLetterAsync(MessageQueue from, QueueEntry entry, DeathReason reason)
+    {
+        Interlocked.Increment(ref broker.Counters.DeadLettered);
+        try
+        {
+            if (from.Policy.DeadLetterExchange is null || from.IsDeleted)
+            {
+                from.Finish(entry, settleRecordNeeded: entry.Recoverable);
+                return;
+            }
+            var message = broker.Journal.Load(entry.Position);
+            await RepublishAsync(from, message.Header.Exchange, message.Header.RoutingKey, message.Properties, message.Body, reason,
+                new VirtualHost.Origin(from, entry)).ConfigureAwait(false);
+        }
+        catch (Exception error)
+        {
+            // The log failed under us: the message stays unsettled in the log, so recovery brings it back.
+            broker.NoteFailure(error);
+            from.Finish(entry, settleRecordNeeded: false);
+        }
+    }
+
+    private async Task RepublishAsync(MessageQueue from, string exchange, string routingKey, MessageProperties properties,
+        ReadOnlyMemory<byte> body, DeathReason reason, VirtualHost.Origin? origin)
+    {
+        var vhost = from.Vhost;
+        var dlx = from.Policy.DeadLetterExchange is { } name ? vhost.FindExchangeOrNull(name) : null;
+        var targets = new List<MessageQueue>();
+        var newProperties = DeathHeaders.Record(properties, from.Name, reason, exchange, routingKey, broker.Time.GetUtcNow());
+        var newKey = from.Policy.DeadLetterRoutingKey ?? routingKey;
+        if (dlx is not null)
+        {
+            vhost.Route(dlx, newKey, newProperties.Headers, targets);
+            targets.RemoveAll(target => DeathHeaders.IsCycle(newProperties.Headers, target.Name));
+        }
+        await vhost.StoreAsync(targets, dlx?.Name ?? "", newKey, newProperties, PropertiesCodec.Encode(newProperties), body, origin)
+            .ConfigureAwait(false);
+    }
+
+    private void Enter()
+    {
+        lock (_gate)
+        {
+            _running++;
+        }
+    }
+
+    private void Leave()
+    {
+        TaskCompletionSource? idle = null;
+        lock (_gate)
+        {
+            if (--_running == 0)
+            {
+                idle = _idle;
+                _idle = null;
+            }
+        }
+        idle?.TrySetResult();
+    }
+}

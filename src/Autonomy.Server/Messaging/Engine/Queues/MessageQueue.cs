@@ -1,0 +1,210 @@
+using Autonomy.Server.Messaging.Model;
+
+namespace Autonomy.Server.Messaging.Engine;
+
+/// <summary>
+/// A queue: its ready, delayed and unacknowledged messages, its consumers and its policy. One lock guards its state,
+/// held only for in-memory work: bodies are loaded, records appended and sinks called outside it. Deliveries run on
+/// the thread pool (the queue is its own work item), so publishers never wait for consumers.
+/// </summary>
+internal sealed partial class MessageQueue
+{
+    private readonly Lock _gate = new();
+    private readonly ReadyEntries _ready;
+    private readonly DelayedEntries _delayed = new();
+    private readonly Dictionary<long, int> _segments = [];
+    private readonly Deduplication? _deduplication;
+    private int _unacked;
+    private long _unackedBytes;
+    private int _reserved;
+    private long _reservedBytes;
+    private bool _deleted;
+    private long _published;
+    private long _delivered;
+
+    public MessageQueue(VirtualHost vhost, string name, bool durable, bool exclusive, bool autoDelete, FieldTable arguments,
+        QueuePolicy policy, object? owner)
+    {
+        Vhost = vhost;
+        Name = name;
+        Durable = durable;
+        Exclusive = exclusive;
+        AutoDelete = autoDelete;
+        Arguments = arguments;
+        Policy = policy;
+        Owner = owner;
+        _ready = new ReadyEntries(policy.MaxPriority);
+        _deduplication = policy.DeduplicationWindow is { } window ? new Deduplication(window) : null;
+        _lastUsed = Now;
+    }
+
+    public VirtualHost Vhost { get; }
+    public string Name { get; }
+    public bool Durable { get; }
+    public bool Exclusive { get; }
+    public bool AutoDelete { get; }
+    public FieldTable Arguments { get; }
+    public QueuePolicy Policy { get; }
+
+    /// <summary>The connection an exclusive queue belongs to.</summary>
+    public object? Owner { get; }
+
+    public bool IsDeleted { get { lock (_gate) { return _deleted; } } }
+
+    private Broker Broker => Vhost.Broker;
+
+    private MessageJournal Journal => Vhost.Broker.Journal;
+
+    private long Now => Vhost.Broker.Now;
+
+    /// <summary>Ready messages now (basic.get-ok's message count, queue.declare-ok's).</summary>
+    public int ReadyCount { get { lock (_gate) { return _ready.Count; } } }
+
+    public QueueInfo Info
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new QueueInfo(Name, Vhost.Name, Durable, Exclusive, AutoDelete, Arguments.Clone(), _ready.Count, _unacked,
+                    _delayed.Count, _ready.Bytes + _delayed.Bytes + _unackedBytes, _consumers.Count)
+                {
+                    DeadLetterExchange = Policy.DeadLetterExchange,
+                    Published = _published,
+                    Delivered = _delivered,
+                };
+            }
+        }
+    }
+
+    /// <summary>Checks that <paramref name="owner"/> may use this queue (RESOURCE_LOCKED when it is another's exclusive queue).</summary>
+    public void CheckAccess(object? owner)
+    {
+        if (Exclusive && owner is not null && !ReferenceEquals(owner, Owner))
+        {
+            throw BrokerErrors.Locked(Name, Vhost.Name);
+        }
+    }
+
+    /// <summary>Asks the queue to take a message of <paramref name="bodySize"/> bytes; Accepted reserves room for it.</summary>
+    public Admission Admit(int bodySize, string? messageId)
+    {
+        lock (_gate)
+        {
+            if (_deleted)
+            {
+                return Admission.Gone;
+            }
+            if (Policy.HasLengthLimit && Policy.Overflow != OverflowMode.DropHead && IsFull(bodySize))
+            {
+                return Policy.Overflow == OverflowMode.RejectPublish ? Admission.Rejected : Admission.RejectedToDeadLetters;
+            }
+            if (_deduplication is not null && messageId is not null && !_deduplication.TryRecord(messageId, Now))
+            {
+                return Admission.Duplicate;
+            }
+            _reserved++;
+            _reservedBytes += bodySize;
+            return Admission.Accepted;
+        }
+    }
+
+    /// <summary>Gives back the room an admitted message did not take (its append failed).</summary>
+    public void Withdraw(int bodySize)
+    {
+        lock (_gate)
+        {
+            _reserved--;
+            _reservedBytes -= bodySize;
+        }
+    }
+
+    /// <summary>Takes in an admitted message now that its record is in the log (which took a reference on its segment for this entry).</summary>
+    public void Enqueue(QueueEntry entry, StoredMessage message)
+    {
+        List<QueueEntry>? dropped = null;
+        Action<Delivery>[] taps;
+        lock (_gate)
+        {
+            _reserved--;
+            _reservedBytes -= entry.BodySize;
+            if (_deleted)
+            {
+                Journal.Release(entry.Position.Segment);
+                return;
+            }
+            Count(entry);
+            _published++;
+            if (entry.ReadyAt > Now)
+            {
+                _delayed.Add(entry);
+            }
+            else
+            {
+                _ready.PushBack(entry);
+            }
+            if (Policy.HasLengthLimit && Policy.Overflow == OverflowMode.DropHead)
+            {
+                while (_ready.Count > 0 && IsOver())
+                {
+                    (dropped ??= []).Add(_ready.PopHead());
+                }
+            }
+            taps = _taps;
+            OnWorkAvailable();
+        }
+        foreach (var tap in taps)
+        {
+            tap(ToDelivery(entry, message, 0, null, 0));
+        }
+        if (dropped is not null)
+        {
+            Broker.DeadLetters.Send(this, dropped, DeathReason.MaxLength);
+        }
+    }
+
+    /// <summary>A message recovered from the log, in log order; the segment is already retained.</summary>
+    public void Restore(in QueueEntry entry)
+    {
+        lock (_gate)
+        {
+            Count(entry);
+            if (entry.ReadyAt > Now)
+            {
+                _delayed.Add(entry);
+            }
+            else
+            {
+                _ready.PushBack(entry);
+            }
+        }
+    }
+
+    /// <summary>Recovery: an id this queue saw, for its de-duplication window.</summary>
+    public void RememberMessageId(string messageId, long publishedAt)
+    {
+        lock (_gate)
+        {
+            _deduplication?.Remember(messageId, publishedAt, Now);
+        }
+    }
+
+    public Delivery ToDelivery(in QueueEntry entry, StoredMessage message, ulong tag, string? consumerTag, long messageCount) =>
+        new(tag, consumerTag, entry.Redelivered, message.Header.Exchange, message.Header.RoutingKey, message.Properties, message.Body,
+            entry.DeliveryCount, Name, messageCount)
+        {
+            EncodedProperties = message.EncodedProperties,
+        };
+
+    private bool IsFull(int bodySize) =>
+        (Policy.MaxLength is { } max && _ready.Count + _delayed.Count + _reserved + 1 > max)
+        || (Policy.MaxLengthBytes is { } maxBytes && _ready.Bytes + _delayed.Bytes + _reservedBytes + bodySize > maxBytes);
+
+    private bool IsOver() =>
+        (Policy.MaxLength is { } max && _ready.Count + _delayed.Count > max)
+        || (Policy.MaxLengthBytes is { } maxBytes && _ready.Bytes + _delayed.Bytes > maxBytes);
+
+    /// <summary>Counts an entry against its segment (under the lock), for the deletion records a durable queue writes.</summary>
+    private void Count(in QueueEntry entry) =>
+        _segments[entry.Position.Segment] = _segments.GetValueOrDefault(entry.Position.Segment) + 1;
+}
