@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Builder;
 namespace Autonomy.Server.Api;
 
 /// <summary>
-/// Long requests (log follows, config watches, blocking reads) end when the server starts to stop,
+/// Long requests (log follows, config watches, blocking reads, queue receives and tails) end when the server starts to stop,
 /// instead of holding <c>down</c> for the host's shutdown timeout: every request's abort token also
 /// fires when the application begins stopping.
 /// </summary>
@@ -16,7 +16,8 @@ internal static class EndOnShutdown
         {
             // Only requests that may last: short ones finish on their own, without the cost of a linked token.
             var path = context.Request.Path.Value ?? "";
-            if (!(path.EndsWith("/watch", StringComparison.Ordinal) || path == "/v1/logs" || context.Request.Query.ContainsKey("index")))
+            if (!(path.EndsWith("/watch", StringComparison.Ordinal) || path.EndsWith("/tail", StringComparison.Ordinal) || path == "/v1/logs"
+                || context.Request.Query.ContainsKey("index") || context.Request.Query.ContainsKey("wait")))
             {
                 await next(context);
                 return;

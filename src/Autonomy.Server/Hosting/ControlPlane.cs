@@ -43,6 +43,17 @@ public sealed class ControlPlane : IAsyncDisposable
     /// <summary>The broker's users (each service's own, and those an admin made) and their vhost permissions.</summary>
     public Messaging.Access.BrokerUsers BrokerUsers { get; } = new();
 
+    /// <summary>The embedded message broker; open once <see cref="ListenAsync"/> has run.</summary>
+    public Messaging.Engine.Broker Broker => _broker ?? throw new InvalidOperationException("the control plane is not listening yet");
+
+    private Messaging.Engine.Broker? _broker;
+
+    /// <summary>The messages the HTTP API has handed out under a lease.</summary>
+    internal Messaging.Http.LeaseBook Leases { get; } = new(TimeProvider.System);
+
+    /// <summary>Each service's vhost, user and MESSAGE_QUEUE_HTTP_URL; set once <see cref="ListenAsync"/> has run.</summary>
+    internal Messaging.ServiceVirtualHosts? ServiceVhosts { get; private set; }
+
     /// <summary>Every token the server accepts: the admin-token file's, made ones, and each running replica's.</summary>
     internal TokenRegistry Tokens { get; }
 
@@ -130,6 +141,9 @@ public sealed class ControlPlane : IAsyncDisposable
         Tokens.Open(store, adminToken, File.GetLastWriteTimeUtc(ServerRecord.TokenPathIn(StateDirectory)));
         _audit = new AuditLog(store);
         BrokerUsers.Open(store);
+        _broker = await Messaging.Engine.Broker.OpenAsync(new Messaging.Engine.BrokerOptions { Directory = Path.Combine(StateDirectory, "broker") }, ct);
+        ServiceVhosts = new Messaging.ServiceVirtualHosts(_broker, BrokerUsers, () => Port);
+        Supervisor.Messaging = ServiceVhosts;
         _saveLastUse = new Timer(_ => _ = SaveLastUseAsync(), null, LastUseSaveInterval, LastUseSaveInterval);
         await EnsureNamespacesAsync(Supervisor.Project, ct);
         ConfigSync = new ConfigFileSync(Supervisor, _config);
@@ -142,6 +156,7 @@ public sealed class ControlPlane : IAsyncDisposable
         BackupApi.Map(_app, StateDirectory, ProjectName);
         DatabaseApi.Map(_app, Databases);
         TokensApi.Map(_app, Tokens, _audit, () => Supervisor.Project);
+        MessagingApi.Map(_app, this);
         AuditApi.Map(_app, _audit, () => Tokens.Now);
         await _app.StartAsync(ct);
         Port = new Uri(_app.Urls.First()).Port;
@@ -210,6 +225,12 @@ public sealed class ControlPlane : IAsyncDisposable
         {
             await _app.StopAsync();
             await _app.DisposeAsync();
+        }
+        // No request is left to settle them: every message still leased goes back to its queue, then the log closes.
+        await Leases.DisposeAsync();
+        if (_broker is not null)
+        {
+            await _broker.DisposeAsync();
         }
         if (_saveLastUse is not null)
         {

@@ -20,6 +20,11 @@ internal sealed class SetupRunner(Supervisor supervisor)
             ["AUTONOMY_SERVICE"] = plan.Name,
             ["AUTONOMY_INSTANCE"] = replicaId,
         };
+        // And its queue, so that a setup may declare what the service needs.
+        foreach (var (key, value) in supervisor.Messaging?.VariablesFor(plan.Name) ?? new Dictionary<string, string>())
+        {
+            platform[key] = value;
+        }
         var environment = Planning.ReplicaEnvironment.Build(supervisor.Inherited, plan, platform);
         var program = ProgramResolver.Resolve(command[0], plan.WorkingDirectory, environment.GetValueOrDefault("PATH"))
             ?? throw new ServiceStartException(plan.Name, $"cannot run its setup: the program '{command[0]}' is not on PATH", []);

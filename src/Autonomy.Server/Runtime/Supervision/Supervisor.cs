@@ -43,6 +43,9 @@ public sealed class Supervisor : IAsyncDisposable
     /// <summary>Set by the server before <see cref="UpAsync"/>: each service's own database.</summary>
     public IServiceDatabases? Databases { get; set; }
 
+    /// <summary>Set by the server before <see cref="UpAsync"/>: each service's own broker vhost and user.</summary>
+    public IServiceMessaging? Messaging { get; set; }
+
     /// <summary>Writes the compose configs of each replica before it starts.</summary>
     public ReplicaConfigFiles ConfigFiles { get; }
 
@@ -131,6 +134,7 @@ public sealed class Supervisor : IAsyncDisposable
     {
         await WaitForDependenciesAsync(service.Plan, failFast: true, ct);
         await PrepareDatabaseAsync(service, service.Plan, ct);
+        await PrepareMessagingAsync(service.Plan, ct);
         if (service.Plan.Setup is { } setup)
         {
             service.Stage = ServiceStage.SettingUp;
@@ -156,6 +160,23 @@ public sealed class Supervisor : IAsyncDisposable
         catch (Data.DatabaseException e)
         {
             throw new ServiceStartException(plan.Name, plan.ManagedServer is null ? $"has no database: {e.Message}" : $"cannot start its PostgreSQL: {e.Message}", []);
+        }
+    }
+
+    /// <summary>Before anything of the service runs: its own vhost and broker user.</summary>
+    private async Task PrepareMessagingAsync(ServicePlan plan, CancellationToken ct)
+    {
+        if (Messaging is null)
+        {
+            return;
+        }
+        try
+        {
+            await Messaging.PrepareAsync(plan, ct);
+        }
+        catch (Server.Messaging.Model.BrokerException e)
+        {
+            throw new ServiceStartException(plan.Name, $"has no message queue: {e.Message}", []);
         }
     }
 
@@ -231,6 +252,7 @@ public sealed class Supervisor : IAsyncDisposable
         foreach (var name in rolled)
         {
             await PrepareDatabaseAsync(_services[name], byName[name], ct);
+            await PrepareMessagingAsync(byName[name], ct);
             _services[name].Stage = ServiceStage.Started;
             await _services[name].RollToAsync(byName[name], ct);
         }
@@ -323,6 +345,10 @@ public sealed class Supervisor : IAsyncDisposable
             platform[key] = value;
         }
         foreach (var (key, value) in Databases?.VariablesFor(plan.Name) ?? new Dictionary<string, string>())
+        {
+            platform[key] = value;
+        }
+        foreach (var (key, value) in Messaging?.VariablesFor(plan.Name) ?? new Dictionary<string, string>())
         {
             platform[key] = value;
         }
