@@ -6,31 +6,58 @@ namespace Autonomy.Server.Messaging.Engine;
 /// Dead-lettering, off the thread that decided it: each message is read back, given its x-death, routed from the
 /// queue's dead-letter exchange and written as one transfer record that both settles it in its queue and publishes
 /// it to its new ones. Without a dead-letter exchange (or with one that does not exist) the message is dropped.
+/// Each queue's dead letters leave in the order they died, one at a time; different queues' go in parallel.
 /// </summary>
 internal sealed class DeadLetterer(Broker broker)
 {
     private readonly Lock _gate = new();
+    private readonly Dictionary<MessageQueue, Queue<(List<QueueEntry> Entries, DeathReason Reason)>> _pending = [];
     private int _running;
     private TaskCompletionSource? _idle;
 
     /// <summary>Dead-letters entries that have left the queue's counts but still hold their segments.</summary>
     public void Send(MessageQueue from, List<QueueEntry> entries, DeathReason reason)
     {
-        Enter();
-        _ = Task.Run(async () =>
+        lock (_gate)
         {
-            try
+            if (_pending.TryGetValue(from, out var waiting))
             {
-                foreach (var entry in entries)
+                waiting.Enqueue((entries, reason));
+                return;
+            }
+            _pending[from] = new Queue<(List<QueueEntry>, DeathReason)>([(entries, reason)]);
+        }
+        Enter();
+        _ = Task.Run(() => DrainAsync(from));
+    }
+
+    /// <summary>Works through one queue's dead letters until none are left.</summary>
+    private async Task DrainAsync(MessageQueue from)
+    {
+        try
+        {
+            while (true)
+            {
+                (List<QueueEntry> Entries, DeathReason Reason) job;
+                lock (_gate)
                 {
-                    await DeadLetterAsync(from, entry, reason).ConfigureAwait(false);
+                    var waiting = _pending[from];
+                    if (!waiting.TryDequeue(out job))
+                    {
+                        _pending.Remove(from);
+                        return;
+                    }
+                }
+                foreach (var entry in job.Entries)
+                {
+                    await DeadLetterAsync(from, entry, job.Reason).ConfigureAwait(false);
                 }
             }
-            finally
-            {
-                Leave();
-            }
-        });
+        }
+        finally
+        {
+            Leave();
+        }
     }
 
     /// <summary>A publish a full queue refused with x-overflow reject-publish-dlx: it goes straight to the dead letters.</summary>
