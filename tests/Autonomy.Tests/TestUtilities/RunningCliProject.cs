@@ -11,9 +11,12 @@ public abstract class RunningCliProject(string name) : IAsyncLifetime
     /// <summary>The project's state folder (.autonomy/NAME).</summary>
     protected string State => Path.Combine(Project.Directory, ".autonomy", name);
 
+    /// <summary>The services of the compose file (one idle service, web, unless a test class needs others).</summary>
+    protected virtual string Services => "  web:\n    command: sleep 300\n";
+
     public async Task InitializeAsync()
     {
-        Project.Write("compose.yaml", $"name: {name}\nservices:\n  web:\n    command: sleep 300\n");
+        Project.Write("compose.yaml", $"name: {name}\nservices:\n{Services}");
         var up = await Run("up", "-d");
         Assert.True(up.ExitCode == 0, up.ToString());
     }
