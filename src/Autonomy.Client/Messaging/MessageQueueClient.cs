@@ -73,7 +73,11 @@ public sealed partial class MessageQueueClient : IDisposable
     }
 
     /// <summary>Binds <paramref name="queue"/> to <paramref name="exchange"/> for <paramref name="routingKey"/> (a pattern, for a topic exchange).</summary>
-    public async Task BindAsync(string exchange, string queue, string routingKey = "", IReadOnlyDictionary<string, object?>? arguments = null, CancellationToken ct = default)
+    /// <remarks>
+    /// Not named BindAsync: ASP.NET Core's minimal APIs take a type with a BindAsync method for one that binds
+    /// itself from the request, and would refuse the client as a handler's parameter.
+    /// </remarks>
+    public async Task BindQueueAsync(string queue, string exchange, string routingKey = "", IReadOnlyDictionary<string, object?>? arguments = null, CancellationToken ct = default)
     {
         var body = new JsonObject { ["source"] = exchange, ["destination"] = queue, ["destination_type"] = "queue", ["routing_key"] = routingKey };
         if (arguments is not null)

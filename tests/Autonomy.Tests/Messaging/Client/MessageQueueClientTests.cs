@@ -35,7 +35,7 @@ public sealed class MessageQueueClientTests : IAsyncLifetime
         Assert.DoesNotContain("@", client.BaseAddress.ToString(), StringComparison.Ordinal);
         await client.DeclareExchangeAsync("events", "topic");
         await client.DeclareQueueAsync("emails", arguments: new Dictionary<string, object?> { ["x-max-length"] = 1000 });
-        await client.BindAsync("events", "emails", "order.*");
+        await client.BindQueueAsync("emails", "events", "order.*");
 
         Assert.Equal(PublishOutcome.Routed, await client.PublishAsync("events", "order.placed", "order 1",
             new MessageProperties { MessageId = "o-1", Headers = new Dictionary<string, object?> { ["attempt"] = 1, ["tags"] = new[] { "a", "b" } } }));
