@@ -73,7 +73,7 @@ internal static partial class MessagingApi
             var receipts = Receipts(body);
             body.EnsureNoOthers();
             return await SettleAsync(leases, vhost, name, receipts, requeue: null, delay: null, "acknowledged");
-        })).Requires("messaging:consume:{vhost}");
+        })).Requires("messaging:consume:{vhost}").WithoutAudit();
 
         mq.MapPost("/vhosts/{vhost}/queues/{name}/nack", (string vhost, string name, HttpContext context, CancellationToken ct) => Guard(async () =>
         {
@@ -91,7 +91,7 @@ internal static partial class MessagingApi
                 throw new InvalidBodyException("delay_ms", "delay_ms is for a message that goes back to the queue; with requeue false it is dead-lettered (or dropped) at once");
             }
             return await SettleAsync(leases, vhost, name, receipts, requeue, delay, requeue ? "requeued" : "rejected");
-        })).Requires("messaging:consume:{vhost}");
+        })).Requires("messaging:consume:{vhost}").WithoutAudit();
     }
 
     private static List<string> Receipts(JsonFields body)

@@ -43,7 +43,7 @@ internal static partial class MessagingApi
                     extensions: new Dictionary<string, object?> { ["outcome"] = "rejected" });
             }
             return Ok(new { outcome = outcome.ToString().ToLowerInvariant() });
-        })).Requires("messaging:write:{vhost}");
+        })).Requires("messaging:write:{vhost}").WithoutAudit();
     }
 
     private static async Task<(string RoutingKey, MessageProperties Properties, byte[] Body)> ReadEnvelopeAsync(HttpRequest request, CancellationToken ct)

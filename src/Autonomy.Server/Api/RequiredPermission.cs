@@ -61,11 +61,24 @@ internal sealed class NoTokenRequired
     public static NoTokenRequired Instance { get; } = new();
 }
 
+/// <summary>
+/// Marks a write that is the platform's data, not a change to the platform (publishing a message, settling
+/// one): it is not written to the audit log, which would otherwise take an entry and a commit per message.
+/// Its refusals still are.
+/// </summary>
+internal sealed class NotAudited
+{
+    public static NotAudited Instance { get; } = new();
+}
+
 internal static class PermissionConventions
 {
     /// <summary>Declares the permission a route needs (see <see cref="RequiredPermission"/>).</summary>
     public static TBuilder Requires<TBuilder>(this TBuilder builder, string permission) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(RequiredPermission.Parse(permission));
+
+    public static TBuilder WithoutAudit<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(NotAudited.Instance);
 
     public static TBuilder RequiresNoToken<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(NoTokenRequired.Instance);

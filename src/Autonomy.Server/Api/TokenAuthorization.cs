@@ -68,7 +68,7 @@ internal static class TokenAuthorization
                 return;
             }
             context.Items[CallerItem] = token;
-            if (!(HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)))
+            if (!(HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)) && endpoint?.Metadata.GetMetadata<NotAudited>() is null)
             {
                 RequestAudit.Begin(context, new AuditRecord(token.Actor, Action(context), Permission(), AuditRecord.Ok));
                 context.Response.OnStarting(WriteIfSucceeded, context);

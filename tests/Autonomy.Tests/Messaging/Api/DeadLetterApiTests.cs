@@ -22,6 +22,8 @@ public sealed class DeadLetterApiTests
         var got = (await http.SendAsync("GET", $"{V}/queues/work/messages")).EnumerateArray().Single();
         Assert.Equal(1, (await http.SendAsync("POST", $"{V}/queues/work/nack", new { receipts = new[] { got.Text("receipt") }, requeue = false })).Number("rejected"));
 
+        // A nack settles at once; the dead letter reaches its queue a moment later, as in RabbitMQ.
+        await RunningProject.WaitUntilAsync(() => http.SendAsync("GET", $"{V}/queues/dead").Result.Number("messages") == 1, "the dead letter reached its queue");
         var listed = (await http.SendAsync("GET", $"{V}/dead-letters")).EnumerateArray().Single();
         Assert.Equal("dead", listed.Text("queue"));
         Assert.Equal(1, listed.Number("messages"));

@@ -92,6 +92,12 @@ public sealed class MessagingApiTests : IAsyncLifetime
         await Http.SendAsync("DELETE", $"{v}/exchanges/events", expect: HttpStatusCode.NoContent);
         Assert.Equal("jobs", (await Http.SendAsync("DELETE", $"{v}/queues/jobs")).Text("deleted"));
         await Http.ProblemAsync("GET", $"{v}/queues/jobs", null, HttpStatusCode.NotFound, "mq-not-found");
+
+        // Declarations are changes to the platform and are audited; messages are the services' data and are not.
+        var actions = (await Http.SendAsync("GET", "/v1/audit")).GetProperty("entries").EnumerateArray().Select(e => e.Text("action")).ToList();
+        Assert.Contains($"PUT {v}/queues/jobs", actions);
+        Assert.Contains($"DELETE {v}/queues/jobs/messages", actions);
+        Assert.DoesNotContain(actions, a => a.EndsWith("/publish", StringComparison.Ordinal) || a.EndsWith("/ack", StringComparison.Ordinal));
     }
 
     [Fact]

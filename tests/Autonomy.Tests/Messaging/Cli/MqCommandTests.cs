@@ -96,6 +96,7 @@ public sealed class MqCommandTests() : RunningCliProject("mqcli")
         await Ok("mq", "publish", "--vhost", "api", "-k", "work", "poison");
         var got = (await admin.SendAsync("GET", "/v1/mq/vhosts/api/queues/work/messages")).EnumerateArray().Single();
         await admin.SendAsync("POST", "/v1/mq/vhosts/api/queues/work/nack", new { receipts = new[] { got.Text("receipt") }, requeue = false });
+        await RunningProject.WaitUntilAsync(() => admin.SendAsync("GET", "/v1/mq/vhosts/api/queues/dead").Result.Number("messages") == 1, "the dead letter reached its queue");
 
         var listed = (await Ok("mq", "dlq", "ls", "--vhost", "api")).Split('\n');
         Assert.StartsWith("QUEUE", listed[0], StringComparison.Ordinal);
