@@ -17,10 +17,12 @@ public class CrashRecoveryTests
     [InlineData(80, 130)]
     public async Task Sequential_publishes_and_acks_survive_a_crash_at_every_point(int from, int to)
     {
+        var runs = new List<(int Confirmed, int Published)>();
         for (var point = from; point < to; point++)
         {
-            await RunAsync(point, concurrent: false);
+            runs.Add(await RunAsync(point, concurrent: false));
         }
+        AssertCrashesHappened(runs);
     }
 
     [Theory]
@@ -28,13 +30,22 @@ public class CrashRecoveryTests
     [InlineData(30, 60)]
     public async Task Concurrent_publishes_survive_a_crash_at_every_point(int from, int to)
     {
+        var runs = new List<(int Confirmed, int Published)>();
         for (var point = from; point < to; point++)
         {
-            await RunAsync(point, concurrent: true);
+            runs.Add(await RunAsync(point, concurrent: true));
         }
+        AssertCrashesHappened(runs);
     }
 
-    private static async Task RunAsync(int point, bool concurrent)
+    /// <summary>The points must fall inside the work, not all before or after it, or the test proves nothing.</summary>
+    private static void AssertCrashesHappened(List<(int Confirmed, int Published)> runs)
+    {
+        Assert.Contains(runs, r => r.Confirmed > 0);
+        Assert.Contains(runs, r => r.Confirmed < r.Published);
+    }
+
+    private static async Task<(int Confirmed, int Published)> RunAsync(int point, bool concurrent)
     {
         var disk = new CrashingLogFileSystem();
         await using var broker = await TestBroker.StartAsync(files: disk);
@@ -51,7 +62,7 @@ public class CrashRecoveryTests
         var session = broker.Vhost.OpenSession();
         try
         {
-            for (var round = 0; round < 25; round++)
+            for (var round = 0; round < (concurrent ? 25 : 60); round++)
             {
                 var bodies = Enumerable.Range(0, concurrent ? 6 : 1).Select(i => $"r{round}-{i}").ToList();
                 published.UnionWith(bodies);
@@ -116,5 +127,6 @@ public class CrashRecoveryTests
         // The second queue got every confirmed message too: one record served both.
         var other = await broker.DrainAsync("other");
         Assert.True(confirmed.All(other.Contains), $"the fanout copy lost a confirmed message; {context}");
+        return (confirmed.Count, published.Count);
     }
 }
