@@ -52,7 +52,7 @@ internal sealed class AppendWaiter : IValueTaskSource<LogPosition>, IValueTaskSo
         }
         finally
         {
-            Recycle();
+            Recycle(token);
         }
     }
 
@@ -66,12 +66,17 @@ internal sealed class AppendWaiter : IValueTaskSource<LogPosition>, IValueTaskSo
         }
         finally
         {
-            Recycle();
+            Recycle(token);
         }
     }
 
-    private void Recycle()
+    /// <summary>Back to the pool, unless the token is stale (an await of a ValueTask already consumed, which then throws).</summary>
+    private void Recycle(short token)
     {
+        if (token != _core.Version)
+        {
+            return;
+        }
         _core.Reset();
         Positions = null;
         lock (Pool)

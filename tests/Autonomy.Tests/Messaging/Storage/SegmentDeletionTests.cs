@@ -113,7 +113,6 @@ public sealed class SegmentDeletionTests : IDisposable
         var directory = Path.Combine(_folder.Directory, "log");
         var files = new OsLogFileSystem();
         var (log, queue) = await LogQueue.OpenAsync(directory, files, SegmentBytes);
-        var random = new Random(5);
         var next = 1L;
         // Publishers and consumers at once, as the engine would have them, over many segments.
         var workers = Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
@@ -128,7 +127,27 @@ public sealed class SegmentDeletionTests : IDisposable
                 }
             }
         })).ToList();
-        await Task.WhenAll(workers);
+        // Readers at the same time: a live message reads back whole; one settled meanwhile may be gone, never wrong.
+        var reads = 0;
+        var readers = Enumerable.Range(0, 2).Select(r => Task.Run(async () =>
+        {
+            while (workers.Any(w => !w.IsCompleted))
+            {
+                foreach (var (id, position) in queue.Live.Take(20).ToList())
+                {
+                    try
+                    {
+                        Assert.Equal(LogQueue.Record(1, id, 200), await log.ReadAsync(position));
+                        Interlocked.Increment(ref reads);
+                    }
+                    catch (IOException) when (!queue.Live.ContainsKey(id))
+                    {
+                    }
+                }
+            }
+        })).ToList();
+        await Task.WhenAll(workers.Concat(readers));
+        Assert.True(reads > 0);
         await log.CollectSegmentsAsync();
         var expected = queue.Live.ToDictionary();
         var segmentsBefore = log.Stats.Segments;
