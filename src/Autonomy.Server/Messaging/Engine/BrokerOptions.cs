@@ -14,8 +14,11 @@ public sealed record BrokerOptions
     /// <summary>A new log segment is started when the active one passes this size.</summary>
     public long SegmentBytes { get; init; } = 64L << 20;
 
-    /// <summary>Message bodies held in memory (not yet written, or cached) above which publishers are slowed.</summary>
-    public long MemoryHighWatermarkBytes { get; init; } = 256L << 20;
+    /// <summary>
+    /// Bytes of messages handed to the log and not yet written above which publishers are held back (until the
+    /// writer is below 80% of it again). Below the log's own 64 MiB bound, so that publishers wait here, asynchronously.
+    /// </summary>
+    public long MemoryHighWatermarkBytes { get; init; } = 32L << 20;
 
     /// <summary>Free space on the log's disk below which publishers are slowed.</summary>
     public long DiskFreeLimitBytes { get; init; } = 50L << 20;

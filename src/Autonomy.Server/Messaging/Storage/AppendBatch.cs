@@ -4,7 +4,7 @@ namespace Autonomy.Server.Messaging.Storage;
 
 /// <summary>
 /// Records placed but not yet written: their framed bytes side by side in one pooled buffer, cut into runs (one run
-/// per segment, written with one pwrite), and the waiters to complete once written or synced.
+/// per segment, written with one pwrite), and the appenders to tell once their records are written or synced.
 /// </summary>
 internal sealed class AppendBatch
 {
@@ -16,7 +16,11 @@ internal sealed class AppendBatch
 
     public List<Run> Runs { get; } = [];
 
-    public List<AppendWaiter> Waiters { get; } = [];
+    /// <summary>Appends that complete once written.</summary>
+    public List<AppendWaiter> Written { get; } = [];
+
+    /// <summary>Appends that complete once synced. Kept apart from the others because a completed waiter goes back to the pool at once and may be someone else's by the time its flags could be read again.</summary>
+    public List<AppendWaiter> Durable { get; } = [];
 
     public int Records { get; private set; }
 
@@ -56,7 +60,8 @@ internal sealed class AppendBatch
         Length = 0;
         Records = 0;
         Runs.Clear();
-        Waiters.Clear();
+        Written.Clear();
+        Durable.Clear();
         // A burst may have grown the buffer far beyond what usual batches need: give it back.
         if (_buffer.Length > 16 * InitialBytes)
         {

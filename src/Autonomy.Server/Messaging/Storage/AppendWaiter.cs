@@ -18,11 +18,9 @@ internal sealed class AppendWaiter : IValueTaskSource<LogPosition>, IValueTaskSo
 
     public LogPosition[]? Positions { get; private set; }
 
-    public bool Durable { get; private set; }
-
     public short Version => _core.Version;
 
-    public static AppendWaiter Rent(LogPosition position, LogPosition[]? positions, bool durable)
+    public static AppendWaiter Rent(LogPosition position, LogPosition[]? positions)
     {
         AppendWaiter? waiter;
         lock (Pool)
@@ -32,7 +30,6 @@ internal sealed class AppendWaiter : IValueTaskSource<LogPosition>, IValueTaskSo
         waiter ??= new AppendWaiter();
         waiter.Position = position;
         waiter.Positions = positions;
-        waiter.Durable = durable;
         return waiter;
     }
 
@@ -55,7 +52,7 @@ internal sealed class AppendWaiter : IValueTaskSource<LogPosition>, IValueTaskSo
         }
         finally
         {
-            Recycle();
+            Recycle(token);
         }
     }
 
@@ -69,12 +66,17 @@ internal sealed class AppendWaiter : IValueTaskSource<LogPosition>, IValueTaskSo
         }
         finally
         {
-            Recycle();
+            Recycle(token);
         }
     }
 
-    private void Recycle()
+    /// <summary>Back to the pool, unless the token is stale (an await of a ValueTask already consumed, which then throws).</summary>
+    private void Recycle(short token)
     {
+        if (token != _core.Version)
+        {
+            return;
+        }
         _core.Reset();
         Positions = null;
         lock (Pool)

@@ -12,9 +12,9 @@ namespace Autonomy.Server.Messaging.Storage;
 /// the next segment before the sync thread has synced the previous one's last records); the records of later
 /// segments are then kept, as whole records that were really written, though none of them was acknowledged. A
 /// segment's header is synced, and its name made durable, before the next segment is created, so only the last
-/// segment can lack its header (shorter than a header, or zeros where it should be): it never held a record and is
-/// dropped. A segment with a foreign or damaged header anywhere else is not something a crash produces; the log
-/// refuses to open rather than guess.
+/// segment can lack its header: shorter than a header, or zeros only (its name reached the disk, its bytes did not).
+/// It never held a record and is dropped. A foreign or damaged header anywhere else, or a zeroed header followed by
+/// data, is not something a crash produces; the log refuses to open rather than guess.
 /// </summary>
 public sealed partial class MessageLog
 {
@@ -110,7 +110,7 @@ public sealed partial class MessageLog
                 {
                     var length = file.Length;
                     var headerBytes = file.Read(header, 0);
-                    if (i == numbers.Count - 1 && header[..headerBytes].IndexOfAnyExcept((byte)0) < 0)
+                    if (i == numbers.Count - 1 && NeverHeldARecord(file, length, header[..headerBytes], buffer))
                     {
                         file.Dispose();
                         _files.Delete(path);
@@ -161,6 +161,32 @@ public sealed partial class MessageLog
         _tailSegment = tail;
         _tailOffset = tailOffset;
         _references.SetActive(tail);
+    }
+
+    /// <summary>
+    /// Whether the last segment is one whose creation a crash interrupted: shorter than its header, or nothing but
+    /// zeros (its name became durable, its bytes did not). Records are only ever written after the header is synced.
+    /// </summary>
+    private static bool NeverHeldARecord(ILogFile file, long length, ReadOnlySpan<byte> header, byte[] buffer)
+    {
+        if (length < LogRecordFormat.SegmentHeaderBytes)
+        {
+            return true;
+        }
+        if (header.IndexOfAnyExcept((byte)0) >= 0)
+        {
+            return false;
+        }
+        for (var offset = (long)header.Length; offset < length;)
+        {
+            var read = file.Read(buffer, offset);
+            if (read == 0 || buffer.AsSpan(0, read).IndexOfAnyExcept((byte)0) >= 0)
+            {
+                return read == 0;
+            }
+            offset += read;
+        }
+        return true;
     }
 
     /// <summary>Replays the whole records of a segment; returns the offset where they end (the file's length when nothing is torn).</summary>

@@ -69,8 +69,8 @@ public sealed partial class MessageLog
             }
             var position = Place(bytes, reference, retain);
             _open.Add(payload, reference, checksum);
-            waiter = AppendWaiter.Rent(position, null, durable);
-            _open.Waiters.Add(waiter);
+            waiter = AppendWaiter.Rent(position, null);
+            (durable ? _open.Durable : _open.Written).Add(waiter);
             Counted(1, durable);
             WakeWriter();
         }
@@ -120,8 +120,8 @@ public sealed partial class MessageLog
                 }
                 _open.Add(payloads[i].Span, reference, checksums[i]);
             }
-            waiter = AppendWaiter.Rent(positions[0], positions, durable);
-            _open.Waiters.Add(waiter);
+            waiter = AppendWaiter.Rent(positions[0], positions);
+            (durable ? _open.Durable : _open.Written).Add(waiter);
             Counted(payloads.Count, durable);
             WakeWriter();
         }
@@ -303,24 +303,18 @@ public sealed partial class MessageLog
         }
         if (failure is not null)
         {
-            foreach (var waiter in batch.Waiters)
+            Interlocked.Add(ref _pendingDurable, -batch.Durable.Count);
+            foreach (var waiter in batch.Written.Concat(batch.Durable))
             {
-                if (waiter.Durable)
-                {
-                    Interlocked.Decrement(ref _pendingDurable);
-                }
                 waiter.Fail(failure);
             }
         }
         else
         {
             HandToSyncer(batch, written);
-            foreach (var waiter in batch.Waiters)
+            foreach (var waiter in batch.Written)
             {
-                if (!waiter.Durable)
-                {
-                    waiter.Complete();
-                }
+                waiter.Complete();
             }
         }
         batch.Clear();
@@ -339,13 +333,7 @@ public sealed partial class MessageLog
                 _dirty[segment.Number] = segment;
                 _unsyncedRuns[segment.Number] = _unsyncedRuns.GetValueOrDefault(segment.Number) + 1;
             }
-            foreach (var waiter in batch.Waiters)
-            {
-                if (waiter.Durable)
-                {
-                    _unsynced.Add(waiter);
-                }
-            }
+            _unsynced.AddRange(batch.Durable);
             if (_syncerWaiting)
             {
                 Monitor.PulseAll(_syncGate);

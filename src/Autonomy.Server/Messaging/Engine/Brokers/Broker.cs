@@ -187,7 +187,8 @@ public sealed partial class Broker : IAsyncDisposable
             return;
         }
         await _journal.DrainAsync().ConfigureAwait(false);
-        if (LastFailure is null)
+        // Only a log that took every record can vouch that nothing else was out.
+        if (_journal.Failure is null)
         {
             try
             {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Autonomy.Server.Messaging.Storage;
 
 namespace Autonomy.Server.Messaging.Engine;
@@ -10,9 +11,7 @@ internal sealed class MessageJournal : IAsyncDisposable
 {
     private readonly MessageLog _log;
     private readonly FlowControl _flow;
-    private readonly Lock _gate = new();
     private int _background;
-    private TaskCompletionSource? _drained;
     private Exception? _failure;
 
     private MessageJournal(MessageLog log, BodyCache cache, FlowControl flow)
@@ -40,6 +39,7 @@ internal sealed class MessageJournal : IAsyncDisposable
     /// Appends a message (or transfer) record, taking <paramref name="retain"/> references on its segment in the same
     /// step (one per queue entry it creates). Its bytes count as held in memory until they are written.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<LogPosition> AppendAsync(byte[] record, bool durable, long? refersTo = null, int retain = 0)
     {
         _flow.AddPending(record.Length);
@@ -55,7 +55,7 @@ internal sealed class MessageJournal : IAsyncDisposable
 
     /// <summary>
     /// Appends a record nobody waits for (an ack, a return, a deletion): it is durable with the next batch. Log order
-    /// still puts it after the message it refers to, which is all recovery needs.
+    /// still puts it after the message it refers to, which is all recovery needs. Watching it costs no allocation.
     /// </summary>
     public void AppendInBackground(byte[] record, long refersTo)
     {
@@ -69,16 +69,13 @@ internal sealed class MessageJournal : IAsyncDisposable
             Interlocked.CompareExchange(ref _failure, error, null);
             return;
         }
-        if (append.IsCompletedSuccessfully)
+        if (append.IsCompleted)
         {
-            _ = append.Result;
+            Observe(append);
             return;
         }
-        lock (_gate)
-        {
-            _background++;
-        }
-        _ = ObserveAsync(append);
+        Interlocked.Increment(ref _background);
+        BackgroundAppend.Watch(this, append);
     }
 
     /// <summary>The message at a position: from the cache, else read back from its segment.</summary>
@@ -97,44 +94,68 @@ internal sealed class MessageJournal : IAsyncDisposable
 
     public void Release(long segment, int count = 1) => _log.Release(segment, count);
 
-    /// <summary>Waits until every background append has been written.</summary>
-    public Task DrainAsync()
+    /// <summary>Waits until every background append has been written (the broker is stopping).</summary>
+    public async Task DrainAsync()
     {
-        lock (_gate)
+        while (Volatile.Read(ref _background) > 0)
         {
-            if (_background == 0)
-            {
-                return Task.CompletedTask;
-            }
-            _drained ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            return _drained.Task;
+            await Task.Delay(1).ConfigureAwait(false);
         }
     }
 
     public ValueTask DisposeAsync() => _log.DisposeAsync();
 
-    private async Task ObserveAsync(ValueTask<LogPosition> append)
+    private void Observe(ValueTask<LogPosition> append)
     {
         try
         {
-            await append.ConfigureAwait(false);
+            append.GetAwaiter().GetResult();
         }
         catch (Exception error)
         {
             Interlocked.CompareExchange(ref _failure, error, null);
         }
-        finally
+    }
+
+    /// <summary>Waits for one background append through a pooled callback, so that acks allocate no task.</summary>
+    private sealed class BackgroundAppend
+    {
+        private const int PoolLimit = 1024;
+        private static readonly Stack<BackgroundAppend> Pool = new();
+        private readonly Action _completed;
+        private MessageJournal? _journal;
+        private ValueTask<LogPosition> _append;
+
+        private BackgroundAppend() => _completed = Completed;
+
+        public static void Watch(MessageJournal journal, ValueTask<LogPosition> append)
         {
-            TaskCompletionSource? drained = null;
-            lock (_gate)
+            BackgroundAppend? watcher;
+            lock (Pool)
             {
-                if (--_background == 0)
+                Pool.TryPop(out watcher);
+            }
+            watcher ??= new BackgroundAppend();
+            watcher._journal = journal;
+            watcher._append = append;
+            append.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(watcher._completed);
+        }
+
+        private void Completed()
+        {
+            var journal = _journal!;
+            var append = _append;
+            _journal = null;
+            _append = default;
+            journal.Observe(append);
+            lock (Pool)
+            {
+                if (Pool.Count < PoolLimit)
                 {
-                    drained = _drained;
-                    _drained = null;
+                    Pool.Push(this);
                 }
             }
-            drained?.TrySetResult();
+            Interlocked.Decrement(ref journal._background);
         }
     }
 }

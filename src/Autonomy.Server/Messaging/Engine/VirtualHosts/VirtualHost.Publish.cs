@@ -91,6 +91,7 @@ public sealed partial class VirtualHost
     /// Stores a routed message in the queues that admit it: one record for all of them (for a transfer, the same
     /// record also settles the message where it came from), then an entry in each.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     internal async ValueTask<PublishOutcome> StoreAsync(List<MessageQueue> targets, string exchange, string routingKey,
         MessageProperties properties, byte[] encodedProperties, ReadOnlyMemory<byte> body, Origin? origin)
     {
