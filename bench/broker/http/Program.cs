@@ -67,7 +67,7 @@ static async Task<(long Messages, double Seconds, List<double> Latencies)> Run(H
         while (stop.Elapsed < duration + TimeSpan.FromSeconds(1) && (stop.Elapsed < duration || Interlocked.Read(ref consumed) < Interlocked.Read(ref published)))
         {
             using var response = await http.GetAsync($"queues/{queue}/messages?max=100&wait=1s&lease=60s");
-            await Check(response, "receive");
+            await Check(response, "receive", keep: true);
             var now = Stopwatch.GetTimestamp();
             using var batch = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
             var receipts = new List<string>();
@@ -105,14 +105,18 @@ static double Percentile(List<double> values, double p)
 
 static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
-static async Task Check(HttpResponseMessage response, string what)
+// Disposes the response unless told it is still to be read.
+static async Task Check(HttpResponseMessage response, string what, bool keep = false)
 {
-    using (response)
+    if (!response.IsSuccessStatusCode)
     {
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"{what}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        }
+        var detail = await response.Content.ReadAsStringAsync();
+        response.Dispose();
+        throw new InvalidOperationException($"{what}: {(int)response.StatusCode} {detail}");
+    }
+    if (!keep)
+    {
+        response.Dispose();
     }
 }
 

@@ -240,6 +240,32 @@ public class AcknowledgementTests
         Assert.Equal(4, session.UnackedCount);
     }
 
+    [Fact]
+    public async Task Each_message_goes_to_one_long_poll_and_a_cancelled_poll_takes_none()
+    {
+        await using var broker = await WithMessagesAsync(0);
+        var sessions = Enumerable.Range(0, 5).Select(_ => broker.Vhost.OpenSession()).ToList();
+        using var leaving = new CancellationTokenSource();
+        var polls = sessions.Select((s, i) => s.ReceiveAsync("q", 10, TimeSpan.FromSeconds(30), i == 0 ? leaving.Token : CancellationToken.None).AsTask()).ToList();
+        await Task.Delay(100);
+
+        await broker.PublishAsync("q", "one");
+        var first = await Task.WhenAny(polls).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(["one"], (await first).Select(TestBroker.Text));
+        await Task.Delay(200);
+        Assert.Equal(1, polls.Count(p => p.IsCompleted));   // the others were not woken to race for it
+
+        // The oldest poll leaves before the next message: the message wakes a poll that is still there.
+        var waitingBefore = polls.Where(p => !p.IsCompleted).ToList();
+        await leaving.CancelAsync();
+        await broker.PublishAsync("q", "two");
+        await Eventually.TrueAsync(() => waitingBefore.Any(p => p.IsCompletedSuccessfully && p.Result.Count == 1), "another poll takes the second message");
+        foreach (var session in sessions)
+        {
+            await session.DisposeAsync();
+        }
+    }
+
     private static void InterlockedMax(ref int target, int value)
     {
         int current;

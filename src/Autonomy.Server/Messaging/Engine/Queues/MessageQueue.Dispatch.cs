@@ -126,9 +126,11 @@ internal sealed partial class MessageQueue : IThreadPoolWorkItem
             signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             (_waiters ??= []).Add(signal);
         }
+        var taking = false;
         try
         {
             await signal.Task.WaitAsync(timeout, Broker.Time, ct).ConfigureAwait(false);
+            taking = true;
             return true;
         }
         catch (TimeoutException)
@@ -140,6 +142,12 @@ internal sealed partial class MessageQueue : IThreadPoolWorkItem
             lock (_gate)
             {
                 _waiters?.Remove(signal);
+                // Woken, but leaving (timed out or cancelled at the same moment): the wake goes to the next waiter,
+                // since only as many waiters are woken as there are messages.
+                if (!taking && signal.Task.IsCompleted)
+                {
+                    WakeWaiters();
+                }
             }
         }
     }
@@ -276,11 +284,14 @@ internal sealed partial class MessageQueue : IThreadPoolWorkItem
     {
         if (_waiters is { Count: > 0 } waiters && (_ready.Count > 0 || _deleted))
         {
-            foreach (var waiter in waiters)
+            // As many long polls as there are messages, oldest first: waking all of them for one message would
+            // have every poller but one race for it and wait again (a thundering herd that grows with pollers).
+            var wake = _deleted ? waiters.Count : (int)Math.Min(waiters.Count, _ready.Count);
+            for (var i = 0; i < wake; i++)
             {
-                waiter.TrySetResult();
+                waiters[i].TrySetResult();
             }
-            waiters.Clear();
+            waiters.RemoveRange(0, wake);
         }
     }
 

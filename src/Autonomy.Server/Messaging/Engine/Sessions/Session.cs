@@ -164,9 +164,9 @@ public sealed partial class Session : IAsyncDisposable
         var time = _vhost.Broker.Time;
         var deadline = time.GetUtcNow() + wait;
         var results = new List<Delivery>();
+        // Cancellation is seen by the wait alone: a poller woken for a message takes it before it looks again.
         while (results.Count < max)
         {
-            ct.ThrowIfCancellationRequested();
             if (await GetAsync(queue, noAck: false).ConfigureAwait(false) is { } delivery)
             {
                 results.Add(delivery);
