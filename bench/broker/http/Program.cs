@@ -9,6 +9,7 @@ using System.Text.Json;
 //   confirm: N publishers, each waiting for its publish's answer (the message is on disk) before the next;
 //   consume: the same publishers plus N consumers long-polling (max 100, wait 1 s) and acking each batch;
 //            latency is from the publish's start to its receipt by a consumer.
+// Both modes run unmeasured for a moment first (warm-up).
 // --count-only N: publishers only, N of them; prints the number of confirmed publishes alone (for strace).
 var options = Options.Parse(args);
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1024, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) })
@@ -24,6 +25,10 @@ if (options.CountOnly is { } only)
     Console.WriteLine(run.Messages.ToString(CultureInfo.InvariantCulture));
     return;
 }
+// A fresh server runs its first calls through the JIT's quick tier; a few seconds of both modes first, unmeasured,
+// so that the figures are those of a server that has been up a while.
+await Run(http, 8, consume: false, Math.Min(2, options.Seconds));
+await Run(http, 8, consume: true, Math.Min(2, options.Seconds));
 Console.WriteLine("| mode | publishers | messages/s | p50 | p99 |");
 Console.WriteLine("|---|---|---|---|---|");
 foreach (var consume in new[] { false, true })
