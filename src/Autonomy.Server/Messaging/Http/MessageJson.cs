@@ -12,6 +12,13 @@ namespace Autonomy.Server.Messaging.Http;
 /// </summary>
 internal static class MessageJson
 {
+    // C0 controls but tab, LF and CR, and DEL; C1 controls (U+0080..U+009F) only show up once decoded.
+    private static readonly System.Buffers.SearchValues<byte> ControlBytes = System.Buffers.SearchValues.Create(
+        [.. Enumerable.Range(0, 32).Where(b => b is not ('\t' or '\n' or '\r')).Select(b => (byte)b), (byte)0x7F]);
+
+    private static readonly System.Buffers.SearchValues<char> C1Controls = System.Buffers.SearchValues.Create(
+        string.Concat(Enumerable.Range(0x80, 32).Select(c => (char)c)));
+
     /// <summary>Reads <c>properties</c>; a message is persistent unless it says <c>delivery_mode: 1</c>.</summary>
     public static MessageProperties ReadProperties(JsonFields? fields)
     {
@@ -113,19 +120,14 @@ internal static class MessageJson
     /// </summary>
     public static (string Payload, string Encoding) ShowPayload(ReadOnlySpan<byte> body, string encoding)
     {
-        if (encoding == "auto")
+        // Text is shown as text: valid UTF-8 without control characters other than tab and line ends (checked
+        // without decoding first or throwing, since every message a consumer receives goes through here).
+        if (encoding == "auto" && System.Text.Unicode.Utf8.IsValid(body) && body.IndexOfAny(ControlBytes) < 0)
         {
-            try
+            var text = Encoding.UTF8.GetString(body);
+            if (!text.AsSpan().ContainsAny(C1Controls))
             {
-                var text = new UTF8Encoding(false, true).GetString(body);
-                if (!text.Any(c => char.IsControl(c) && c is not ('\t' or '\n' or '\r')))
-                {
-                    return (text, "string");
-                }
-            }
-            catch (DecoderFallbackException)
-            {
-                // Not text: base64 below.
+                return (text, "string");
             }
         }
         return (Convert.ToBase64String(body), "base64");
