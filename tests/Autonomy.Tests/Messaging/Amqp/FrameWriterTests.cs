@@ -91,6 +91,18 @@ public class FrameWriterTests
     }
 
     [Fact]
+    public void A_content_header_in_one_byte_segments_decodes_in_full()
+    {
+        var output = new ArrayBufferWriter<byte>();
+        new FrameWriter().WriteContentHeader(output, 1, new ContentHeader(60, 99, FullProperties));
+
+        var frame = ReadAll(Segments.Of(output.WrittenSpan.ToArray(), 1), 4096).Single();
+
+        Assert.False(frame.Payload.IsSingleSegment);
+        Assert.Equal(new ContentHeader(60, 99, FullProperties), ContentHeader.Decode(frame.Payload));
+    }
+
+    [Fact]
     public void A_content_header_with_no_properties_is_fourteen_bytes()
     {
         var output = new ArrayBufferWriter<byte>();

@@ -121,7 +121,7 @@ public class MutationFuzzTests
                     MethodCodec.Decode(frame.Payload);
                     break;
                 case FrameType.Header:
-                    ContentHeader.Decode(frame.Payload.ToArray());
+                    ContentHeader.Decode(frame.Payload);
                     break;
                 default:
                     break;
