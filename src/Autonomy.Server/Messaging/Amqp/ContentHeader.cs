@@ -27,24 +27,7 @@ internal readonly record struct ContentHeader(ushort ClassId, ulong BodySize, Me
     }
 
     /// <summary>Decodes a header frame's payload that may lie across several buffer segments.</summary>
-    public static ContentHeader Decode(in ReadOnlySequence<byte> payload)
-    {
-        if (payload.IsSingleSegment)
-        {
-            return Decode(payload.FirstSpan);
-        }
-        var length = (int)payload.Length;
-        var rented = ArrayPool<byte>.Shared.Rent(length);
-        try
-        {
-            payload.CopyTo(rented);
-            return Decode(rented.AsSpan(0, length));
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
-    }
+    public static ContentHeader Decode(in ReadOnlySequence<byte> payload) => SegmentedPayload.Decode(payload, Decode);
 
     /// <summary>
     /// Reads the fixed part and hands back the encoded properties as they are, for a broker that stores them in

@@ -35,24 +35,7 @@ internal static class MethodCodec
     }
 
     /// <summary>Decodes a payload that may lie across several buffer segments.</summary>
-    public static IAmqpMethod Decode(in ReadOnlySequence<byte> payload)
-    {
-        if (payload.IsSingleSegment)
-        {
-            return Decode(payload.FirstSpan);
-        }
-        var length = (int)payload.Length;
-        var rented = ArrayPool<byte>.Shared.Rent(length);
-        try
-        {
-            payload.CopyTo(rented);
-            return Decode(rented.AsSpan(0, length));
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
-    }
+    public static IAmqpMethod Decode(in ReadOnlySequence<byte> payload) => SegmentedPayload.Decode(payload, Decode);
 
     /// <summary>
     /// The class and method ids at the front of a method payload, so a hot path can read the arguments of the
