@@ -128,6 +128,17 @@ internal sealed class JsonFields
     private static string Name(string path) => path.Length == 0 ? "the body" : path;
 
     // System.Text.Json appends " Path: $ | LineNumber: 0 | BytePositionInLine: 5." which the message already says better.
-    private static string FirstSentence(string message) =>
-        message.IndexOf(" Path:", StringComparison.Ordinal) is var cut and > 0 ? message[..cut] : message;
+    // System.Text.Json ends its messages with its own zero-based position (" Path: …", " LineNumber: …"): the
+    // one-based line and byte are given before it instead.
+    private static string FirstSentence(string message)
+    {
+        foreach (var tail in (ReadOnlySpan<string>)[" Path:", " LineNumber:"])
+        {
+            if (message.IndexOf(tail, StringComparison.Ordinal) is var cut and > 0)
+            {
+                message = message[..cut];
+            }
+        }
+        return message;
+    }
 }

@@ -133,7 +133,9 @@ public sealed class MessagingApiTests : IAsyncLifetime
         await Field("PUT", $"{v}/queues/q2", new { arguments = new Dictionary<string, object> { ["x-message-ttl"] = "1 hour" } }, "arguments.x-message-ttl", "whole number");
         await Field("PUT", $"{v}/queues/q2", new { arguments = new Dictionary<string, object> { ["x-overflow"] = "drop-tail" } }, "arguments.x-overflow", "drop-head, reject-publish, reject-publish-dlx");
         await Field("PUT", $"{v}/queues/q2", new { exclusive = true }, "exclusive", "HTTP has none");
-        await Field("PUT", $"{v}/queues/q2", "{\"durable\": tru}", "body", "not valid JSON");
+        await Field("PUT", $"{v}/queues/q2", "{\"durable\": tru}", "body", "not valid JSON (line 1, byte 16)");
+        var broken = await Http.ProblemAsync("PUT", $"{v}/queues/q2", "{\"durable\": tru}", HttpStatusCode.BadRequest, "invalid-body");
+        Assert.DoesNotContain("LineNumber", broken.Text("detail"), StringComparison.Ordinal);
         await Field("POST", $"{v}/exchanges/amq.default/publish", new { payload = "x" }, "routing_key", "routing_key is missing");
         await Field("POST", $"{v}/exchanges/amq.default/publish", new { routing_key = "q" }, "payload", "payload is missing");
         await Field("POST", $"{v}/exchanges/amq.default/publish", new { routing_key = "q", payload = "%%", payload_encoding = "base64" }, "payload", "not base64");
