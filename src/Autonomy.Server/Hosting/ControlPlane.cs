@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.DependencyInjection;
 using Autonomy.Server.Api;
 using Autonomy.Server.Compose.Model;
@@ -35,6 +36,7 @@ public sealed class ControlPlane : IAsyncDisposable
         _environment = options.InheritedEnvironment ?? Compose.Loading.ComposeLoader.ProcessEnvironment();
         Databases = new Data.Databases(Supervisor, new Data.StoredDatabasePasswords(() => Secrets));
         Supervisor.Databases = Databases;
+        Amqp = new Messaging.Amqp.AmqpServer(() => Broker, BrokerUsers);
     }
 
     /// <summary>Each service's own database.</summary>
@@ -43,27 +45,33 @@ public sealed class ControlPlane : IAsyncDisposable
     /// <summary>The broker's users (each service's own, and those an admin made) and their vhost permissions.</summary>
     public Messaging.Access.BrokerUsers BrokerUsers { get; } = new();
 
-    /// <summary>The embedded message broker; open once <see cref="ListenAsync"/> has run.</summary>
+    /// <summary>The embedded message broker; open once <see cref="ListenAsync(int, int, CancellationToken)"/> has run.</summary>
     public Messaging.Engine.Broker Broker => _broker ?? throw new InvalidOperationException("the control plane is not listening yet");
 
     private Messaging.Engine.Broker? _broker;
 
+    /// <summary>The broker's AMQP 0-9-1 listener, on <see cref="AmqpPort"/>.</summary>
+    public Messaging.Amqp.AmqpServer Amqp { get; }
+
+    /// <summary>The loopback port AMQP clients connect to; known once <see cref="ListenAsync(int, CancellationToken)"/> has run.</summary>
+    public int AmqpPort { get; private set; }
+
     /// <summary>The messages the HTTP API has handed out under a lease.</summary>
     internal Messaging.Http.LeaseBook Leases { get; } = new(TimeProvider.System);
 
-    /// <summary>Each service's vhost, user and MESSAGE_QUEUE_HTTP_URL; set once <see cref="ListenAsync"/> has run.</summary>
+    /// <summary>Each service's vhost, user and MESSAGE_QUEUE_HTTP_URL; set once <see cref="ListenAsync(int, int, CancellationToken)"/> has run.</summary>
     internal Messaging.ServiceVirtualHosts? ServiceVhosts { get; private set; }
 
     /// <summary>Every token the server accepts: the admin-token file's, made ones, and each running replica's.</summary>
     internal TokenRegistry Tokens { get; }
 
-    /// <summary>The audit log; open once <see cref="ListenAsync"/> has run.</summary>
+    /// <summary>The audit log; open once <see cref="ListenAsync(int, int, CancellationToken)"/> has run.</summary>
     internal AuditLog Audit => _audit ?? throw new InvalidOperationException("the control plane is not listening yet");
 
     private AuditLog? _audit;
     private Timer? _saveLastUse;
 
-    /// <summary>The project's config center; open once <see cref="ListenAsync"/> has run.</summary>
+    /// <summary>The project's config center; open once <see cref="ListenAsync(int, int, CancellationToken)"/> has run.</summary>
     public ConfigCenter Config => _config ?? throw new InvalidOperationException("the control plane is not listening yet");
 
     private ConfigCenter? _config;
@@ -72,7 +80,7 @@ public sealed class ControlPlane : IAsyncDisposable
 
     internal CanaryReleases? Canaries { get; private set; }
 
-    /// <summary>The project's secrets; open once <see cref="ListenAsync"/> has run.</summary>
+    /// <summary>The project's secrets; open once <see cref="ListenAsync(int, int, CancellationToken)"/> has run.</summary>
     public SecretStore Secrets => _secrets ?? throw new InvalidOperationException("the control plane is not listening yet");
 
     private SecretStore? _secrets;
@@ -108,14 +116,28 @@ public sealed class ControlPlane : IAsyncDisposable
 
     public void RequestShutdown() => _shutdown.TrySetResult();
 
-    /// <summary>Starts listening on 127.0.0.1 and records the port.</summary>
-    public async Task ListenAsync(int port = 0, CancellationToken ct = default)
+    /// <summary>Starts listening on 127.0.0.1 (HTTP and AMQP, each on a free port) and records the ports.</summary>
+    public Task ListenAsync(int port = 0, CancellationToken ct = default) => ListenAsync(port, 0, ct);
+
+    /// <summary>Starts listening on 127.0.0.1, HTTP on <paramref name="port"/> and AMQP on <paramref name="amqpPort"/> (0: a free one), and records the ports.</summary>
+    public async Task ListenAsync(int port, int amqpPort, CancellationToken ct = default)
     {
         // No appsettings reload: it would watch the project's folder tree with inotify (the server's
         // working directory), which in a large repository costs thousands of watches for nothing.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, port));
+        Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions? httpListener = null;
+        Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions? amqpListener = null;
+        builder.WebHost.UseKestrel(k =>
+        {
+            k.Listen(System.Net.IPAddress.Loopback, port, o => httpListener = o);
+            k.Listen(System.Net.IPAddress.Loopback, amqpPort, o =>
+            {
+                amqpListener = o;
+                o.UseConnectionHandler<Messaging.Amqp.AmqpConnectionHandler>();
+            });
+        });
+        builder.Services.AddSingleton(Amqp);
         // A request runs on the thread that received it, and a response is sent by the thread that wrote
         // it, instead of each hopping through Kestrel's I/O queues: on a laptop's few cores those hops
         // cost more than the API's work (a key read, a fan-out to a thousand watchers). Safe here because
@@ -142,7 +164,7 @@ public sealed class ControlPlane : IAsyncDisposable
         _audit = new AuditLog(store);
         BrokerUsers.Open(store);
         _broker = await Messaging.Engine.Broker.OpenAsync(new Messaging.Engine.BrokerOptions { Directory = Path.Combine(StateDirectory, "broker") }, ct);
-        ServiceVhosts = new Messaging.ServiceVirtualHosts(_broker, BrokerUsers, () => Port);
+        ServiceVhosts = new Messaging.ServiceVirtualHosts(_broker, BrokerUsers, () => Port, () => AmqpPort);
         Supervisor.Messaging = ServiceVhosts;
         _saveLastUse = new Timer(_ => _ = SaveLastUseAsync(), null, LastUseSaveInterval, LastUseSaveInterval);
         await EnsureNamespacesAsync(Supervisor.Project, ct);
@@ -159,8 +181,10 @@ public sealed class ControlPlane : IAsyncDisposable
         MessagingApi.Map(_app, this);
         AuditApi.Map(_app, _audit, () => Tokens.Now);
         await _app.StartAsync(ct);
-        Port = new Uri(_app.Urls.First()).Port;
-        new ServerRecord(Environment.ProcessId, Port, ProcessGroups.ReadStartTime(Environment.ProcessId) ?? 0).Write(StateDirectory);
+        // Kestrel writes the port it bound (a free one when asked for 0) back into each listener's endpoint.
+        Port = httpListener!.IPEndPoint!.Port;
+        AmqpPort = amqpListener!.IPEndPoint!.Port;
+        new ServerRecord(Environment.ProcessId, Port, ProcessGroups.ReadStartTime(Environment.ProcessId) ?? 0, AmqpPort).Write(StateDirectory);
     }
 
     /// <summary>Brings the services up; a failure is kept for <c>/v1/status</c> as well as thrown.</summary>
@@ -223,6 +247,8 @@ public sealed class ControlPlane : IAsyncDisposable
         }
         if (_app is not null)
         {
+            // AMQP clients are told the server is going (320) rather than left to Kestrel's shutdown timeout.
+            await Amqp.StopAsync();
             await _app.StopAsync();
             await _app.DisposeAsync();
         }

@@ -5,8 +5,9 @@ namespace Autonomy.Server.Hosting;
 /// <summary>
 /// Where a project's running control plane listens, written to <c>&lt;state&gt;/server.json</c> once it
 /// listens, so that the CLI's other verbs can find it. The admin token is in <c>&lt;state&gt;/admin-token</c> (mode 0600).
+/// <see cref="AmqpPort"/> is where the embedded broker speaks AMQP 0-9-1.
 /// </summary>
-public sealed record ServerRecord(int Pid, int Port, long StartTime)
+public sealed record ServerRecord(int Pid, int Port, long StartTime, int AmqpPort = 0)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

@@ -11,9 +11,10 @@ namespace Autonomy.Server.Messaging;
 /// Each service's own namespace in the embedded broker: a vhost named after it (declared before anything of
 /// the service runs, and kept with its messages when the service goes), a user named after it with a random
 /// password made when the server starts (never written anywhere: the replicas get it in
-/// MESSAGE_QUEUE_HTTP_URL), allowed everything in its vhost and what its <c>x-autonomy.grants</c> add.
+/// MESSAGE_QUEUE_URL for AMQP 0-9-1 and MESSAGE_QUEUE_HTTP_URL for the HTTP API), allowed everything in its vhost and
+/// what its <c>x-autonomy.grants</c> add.
 /// </summary>
-internal sealed class ServiceVirtualHosts(Broker broker, BrokerUsers users, Func<int> port) : IServiceMessaging
+internal sealed class ServiceVirtualHosts(Broker broker, BrokerUsers users, Func<int> port, Func<int> amqpPort) : IServiceMessaging
 {
     private readonly ConcurrentDictionary<string, string> _passwords = new(StringComparer.Ordinal);
 
@@ -34,9 +35,17 @@ internal sealed class ServiceVirtualHosts(Broker broker, BrokerUsers users, Func
     public IReadOnlyDictionary<string, string> VariablesFor(string service) => _passwords.TryGetValue(service, out var password)
         ? new Dictionary<string, string>
         {
+            ["MESSAGE_QUEUE_URL"] = AmqpUrl(service, password, amqpPort()),
             ["MESSAGE_QUEUE_HTTP_URL"] = $"http://{service}:{password}@127.0.0.1:{port()}/v1/mq/vhosts/{service}",
         }
         : new Dictionary<string, string>();
+
+    /// <summary>
+    /// amqp://user:password@127.0.0.1:port/vhost, as RabbitMQ clients read it: user, password and vhost percent-encoded
+    /// (a vhost "/" is "%2F"), so that whatever they hold survives the clients' URL decoding.
+    /// </summary>
+    internal static string AmqpUrl(string user, string password, int port) =>
+        $"amqp://{Uri.EscapeDataString(user)}:{Uri.EscapeDataString(password)}@127.0.0.1:{port}/{Uri.EscapeDataString(user)}";
 
     /// <summary>Whether <paramref name="vhost"/> is a service's own (it is made again at the next <c>up</c>).</summary>
     public bool IsServiceVhost(string vhost) => _passwords.ContainsKey(vhost);

@@ -1,0 +1,42 @@
+using Autonomy.Server.Messaging.Engine;
+using Autonomy.Server.Messaging.Model;
+
+namespace Autonomy.Server.Messaging.Amqp;
+
+/// <summary>
+/// Where the broker hands a consumer's messages: straight into the connection's output as basic.deliver frames. It
+/// starts closed, holding what arrives, because basic.consume-ok must reach the client before the first delivery.
+/// </summary>
+internal sealed class ConsumerSink(AmqpChannel channel) : IDeliverySink
+{
+    private readonly Lock _gate = new();
+    private List<Delivery>? _held = [];
+
+    public void Deliver(Delivery delivery)
+    {
+        lock (_gate)
+        {
+            if (_held is not null)
+            {
+                _held.Add(delivery);
+                return;
+            }
+            channel.WriteDelivery(delivery);
+        }
+    }
+
+    public void Cancelled(string consumerTag) => channel.CancelledByBroker(consumerTag);
+
+    /// <summary>consume-ok is out: what arrived meanwhile follows it, in order.</summary>
+    public void Open()
+    {
+        lock (_gate)
+        {
+            foreach (var delivery in _held ?? [])
+            {
+                channel.WriteDelivery(delivery);
+            }
+            _held = null;
+        }
+    }
+}

@@ -1,0 +1,170 @@
+using System.Buffers;
+using System.IO.Pipelines;
+
+namespace Autonomy.Server.Messaging.Amqp;
+
+/// <summary>
+/// A connection's output. Frames come from several threads (the reader's replies, the confirm pumps, the broker's
+/// deliveries); each run of frames is written straight into the socket's pipe under one lock, so that a content's
+/// frames are never interleaved with another's on the same channel. One flusher at a time sends whatever has
+/// accumulated, so that many frames leave in one write.
+/// </summary>
+internal sealed class OutboundWriter(PipeWriter pipe)
+{
+    private readonly Lock _gate = new();
+    private readonly FrameWriter _frames = new();
+    private bool _dirty;
+    private bool _flushing;
+    private bool _completed;
+    private long _writes;
+    private TaskCompletionSource? _idle;
+
+    /// <summary>Raised (once) when the peer stopped taking output: the connection is over.</summary>
+    public event Action? Broken;
+
+    /// <summary>How many runs of frames have been written; the heartbeat compares it between its ticks.</summary>
+    public long Writes => Interlocked.Read(ref _writes);
+
+    public bool IsCompleted { get { lock (_gate) { return _completed; } } }
+
+    public void WriteMethod<T>(ushort channel, in T method) where T : IAmqpMethod
+    {
+        lock (_gate)
+        {
+            if (_completed)
+            {
+                return;
+            }
+            _frames.WriteMethod(pipe, channel, method);
+            Written();
+        }
+    }
+
+    /// <summary>A method carrying content (deliver, get-ok, return), its header from the encoded properties, and its body.</summary>
+    public void WriteContent<T>(ushort channel, in T method, ReadOnlySpan<byte> encodedProperties, ReadOnlyMemory<byte> body, uint frameMax)
+        where T : IAmqpMethod
+    {
+        lock (_gate)
+        {
+            if (_completed)
+            {
+                return;
+            }
+            _frames.WriteMethod(pipe, channel, method);
+            FrameWriter.WriteContentHeader(pipe, channel, method.ClassId, (ulong)body.Length, encodedProperties);
+            FrameWriter.WriteBody(pipe, channel, body, frameMax);
+            Written();
+        }
+    }
+
+    public void WriteHeartbeat()
+    {
+        lock (_gate)
+        {
+            if (_completed)
+            {
+                return;
+            }
+            FrameWriter.WriteHeartbeat(pipe);
+            Written();
+        }
+    }
+
+    /// <summary>Raw octets (the protocol header a client with another version is answered with).</summary>
+    public void WriteRaw(ReadOnlySpan<byte> octets)
+    {
+        lock (_gate)
+        {
+            if (_completed)
+            {
+                return;
+            }
+            pipe.Write(octets);
+            Written();
+        }
+    }
+
+    /// <summary>Completes once everything written so far has been handed to the socket (or the socket is gone).</summary>
+    public Task DrainAsync()
+    {
+        lock (_gate)
+        {
+            if (_completed || (!_dirty && !_flushing))
+            {
+                return Task.CompletedTask;
+            }
+            _idle ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _idle.Task;
+        }
+    }
+
+    /// <summary>Sends what is pending and closes the output; later writes are dropped.</summary>
+    public async Task CompleteAsync()
+    {
+        await DrainAsync().ConfigureAwait(false);
+        lock (_gate)
+        {
+            if (_completed)
+            {
+                return;
+            }
+            _completed = true;
+        }
+        await pipe.CompleteAsync().ConfigureAwait(false);
+    }
+
+    private void Written()
+    {
+        _writes++;
+        _dirty = true;
+        if (!_flushing)
+        {
+            _flushing = true;
+            // Later: whatever else is written before the flusher runs leaves in the same write.
+            ThreadPool.UnsafeQueueUserWorkItem(static state => _ = ((OutboundWriter)state!).FlushLoopAsync(), this);
+        }
+    }
+
+    private async Task FlushLoopAsync()
+    {
+        while (true)
+        {
+            ValueTask<FlushResult> flush;
+            lock (_gate)
+            {
+                if (!_dirty || _completed)
+                {
+                    _flushing = false;
+                    _idle?.TrySetResult();
+                    _idle = null;
+                    return;
+                }
+                _dirty = false;
+                flush = pipe.FlushAsync();
+            }
+            bool over;
+            try
+            {
+                var result = await flush.ConfigureAwait(false);
+                over = result.IsCompleted || result.IsCanceled;
+            }
+            catch (Exception error) when (error is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException
+                or System.Net.Sockets.SocketException or Microsoft.AspNetCore.Connections.ConnectionResetException)
+            {
+                over = true;
+            }
+            if (over)
+            {
+                lock (_gate)
+                {
+                    _completed = true;
+                    _flushing = false;
+                    _idle?.TrySetResult();
+                    _idle = null;
+                }
+                Broken?.Invoke();
+                return;
+            }
+        }
+    }
+}
