@@ -5,6 +5,21 @@ namespace Autonomy.Tests.Messaging.Engine;
 public class DeclarationTests
 {
     [Fact]
+    public async Task TryGetExchange_finds_declared_and_built_in_exchanges_and_never_throws()
+    {
+        await using var broker = await TestBroker.StartAsync();
+        await broker.Vhost.DeclareExchangeAsync(new ExchangeDeclaration("events", ExchangeKind.Topic, Internal: true));
+
+        Assert.True(broker.Vhost.TryGetExchange("events", out var events));
+        Assert.Equal(ExchangeKind.Topic, events.Kind);
+        Assert.True(events.Internal);
+        Assert.True(broker.Vhost.TryGetExchange("", out var nameless));
+        Assert.Equal(ExchangeKind.Direct, nameless.Kind);
+        Assert.False(broker.Vhost.TryGetExchange("missing", out _));
+        Assert.False(broker.Vhost.TryGetExchange(null!, out _));
+    }
+
+    [Fact]
     public async Task Names_starting_amq_are_reserved_and_the_standard_exchanges_cannot_be_deleted()
     {
         await using var broker = await TestBroker.StartAsync();
