@@ -73,4 +73,18 @@ public class FlowControlTests
         using var cancel = new CancellationTokenSource(300);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await broker.PublishAsync("q", "x").AsTask().WaitAsync(cancel.Token));
     }
+
+    [Fact]
+    public async Task WaitWhileBlocked_completes_at_once_when_free_and_waits_while_blocked()
+    {
+        await using var free = await TestBroker.StartAsync();
+        Assert.True(free.Broker.WaitWhileBlockedAsync(CancellationToken.None).IsCompletedSuccessfully);
+
+        await using var full = await TestBroker.StartAsync(configure: o => o with { DiskFreeLimitBytes = long.MaxValue });
+        Assert.True(full.Broker.IsBlocked);
+        using var cancel = new CancellationTokenSource(200);
+        var wait = full.Broker.WaitWhileBlockedAsync(cancel.Token);
+        Assert.False(wait.IsCompleted);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await wait);
+    }
 }
