@@ -87,4 +87,18 @@ public class FlowControlTests
         Assert.False(wait.IsCompleted);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await wait);
     }
+
+    [Fact]
+    public async Task A_publish_that_skips_the_flow_wait_is_stored_even_while_blocked()
+    {
+        await using var broker = await TestBroker.StartAsync(configure: o => o with { DiskFreeLimitBytes = long.MaxValue });
+        await broker.QueueAsync("q");
+        Assert.True(broker.Broker.IsBlocked);
+
+        var outcome = await broker.Vhost.PublishAsync("", "q", PropertiesCodec.Encode(TestBroker.Persistent), TestBroker.Bytes("x"),
+            mandatory: false, skipFlowWait: true, CancellationToken.None);
+
+        Assert.Equal(PublishOutcome.Routed, outcome);
+        Assert.Equal(["x"], await broker.DrainAsync("q"));
+    }
 }
