@@ -27,6 +27,7 @@ internal sealed partial class MessageQueue
     {
         Vhost = vhost;
         Name = name;
+        NameAlone = [name];
         Durable = durable;
         Exclusive = exclusive;
         AutoDelete = autoDelete;
@@ -40,6 +41,9 @@ internal sealed partial class MessageQueue
 
     public VirtualHost Vhost { get; }
     public string Name { get; }
+
+    /// <summary>The list of queue names a record reaching only this queue carries (kept, so publishing does not build one each time).</summary>
+    public IReadOnlyList<string> NameAlone { get; }
     public bool Durable { get; }
     public bool Exclusive { get; }
     public bool AutoDelete { get; }

@@ -10,9 +10,12 @@ namespace Autonomy.Server.Messaging.Engine;
 /// </summary>
 internal readonly record struct PublishFacts(bool Persistent, byte Priority, long ExpiresAfter, long? Delay, string? MessageId)
 {
-    /// <summary>Reads the facts; <paramref name="headers"/> are the decoded headers when there are any.</summary>
-    public static PublishFacts Read(in BasicPropertiesView view, FieldTable? headers) =>
-        new(view.Persistent, view.Priority ?? 0, ExpirationOf(view), DelayOf(headers), view.MessageIdText);
+    /// <summary>
+    /// Reads the facts; <paramref name="headers"/> are the decoded headers when there are any. The message id is
+    /// read only when <paramref name="needsMessageId"/> (a target de-duplicates), so that it costs no string otherwise.
+    /// </summary>
+    public static PublishFacts Read(in BasicPropertiesView view, FieldTable? headers, bool needsMessageId = true) =>
+        new(view.Persistent, view.Priority ?? 0, ExpirationOf(view), DelayOf(headers), needsMessageId ? view.MessageIdText : null);
 
     /// <summary>The facts of properties the broker built itself (dead-lettering).</summary>
     public static PublishFacts Read(ReadOnlySpan<byte> encodedProperties, FieldTable? headers) =>

@@ -50,21 +50,45 @@ public sealed partial class VirtualHost
         return PublishCoreAsync(exchange, routingKey, encodedProperties, body, skipFlowWait, known: null, ct);
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<PublishOutcome> PublishCoreAsync(string exchange, string routingKey, ReadOnlyMemory<byte> encodedProperties,
+    /// <summary>
+    /// Publishes without a state machine of its own when the broker is not blocked: everything up to the store runs
+    /// here, synchronously and in call order, and the store's own task is handed back. Errors come back in the task.
+    /// </summary>
+    private ValueTask<PublishOutcome> PublishCoreAsync(string exchange, string routingKey, ReadOnlyMemory<byte> encodedProperties,
         ReadOnlyMemory<byte> body, bool skipFlowWait, MessageProperties? known, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(exchange);
-        Names.CheckRoutingKey(routingKey);
-        Broker.ThrowIfUnavailable();
-        if (!skipFlowWait)
+        try
         {
-            var wait = Broker.Flow.WaitAsync(ct);
-            if (!wait.IsCompletedSuccessfully)
+            ArgumentNullException.ThrowIfNull(exchange);
+            Names.CheckRoutingKey(routingKey);
+            Broker.ThrowIfUnavailable();
+            if (!skipFlowWait)
             {
-                await wait.ConfigureAwait(false);
+                var wait = Broker.Flow.WaitAsync(ct);
+                if (!wait.IsCompletedSuccessfully)
+                {
+                    return PublishAfterAsync(wait, exchange, routingKey, encodedProperties, body, known);
+                }
             }
+            return Store(exchange, routingKey, encodedProperties, body, known);
         }
+        catch (Exception error)
+        {
+            return ValueTask.FromException<PublishOutcome>(error);
+        }
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<PublishOutcome> PublishAfterAsync(ValueTask wait, string exchange, string routingKey,
+        ReadOnlyMemory<byte> encodedProperties, ReadOnlyMemory<byte> body, MessageProperties? known)
+    {
+        await wait.ConfigureAwait(false);
+        return await Store(exchange, routingKey, encodedProperties, body, known).ConfigureAwait(false);
+    }
+
+    private ValueTask<PublishOutcome> Store(string exchange, string routingKey, ReadOnlyMemory<byte> encodedProperties,
+        ReadOnlyMemory<byte> body, MessageProperties? known)
+    {
         var source = FindExchange(exchange);
         if (source.Internal)
         {
@@ -73,7 +97,7 @@ public sealed partial class VirtualHost
         var targets = new List<MessageQueue>(2);
         var facts = Peek(encodedProperties.Span, known, source, routingKey, targets);
         Interlocked.Increment(ref Broker.Counters.Published);
-        return await StoreAsync(targets, exchange, routingKey, facts, encodedProperties, body, origin: null, known).ConfigureAwait(false);
+        return StoreAsync(targets, exchange, routingKey, facts, encodedProperties, body, origin: null, known);
     }
 
     /// <summary>Reads what the broker acts on from the encoded properties and routes the message with its headers.</summary>
@@ -92,7 +116,7 @@ public sealed partial class VirtualHost
             throw new BrokerException(ReplyCode.SyntaxError, $"malformed message properties: {error.Message}");
         }
         Route(source, routingKey, headers, targets);
-        return PublishFacts.Read(view, headers);
+        return PublishFacts.Read(view, headers, needsMessageId: targets.Exists(queue => queue.Policy.DeduplicationWindow is not null));
     }
     /// <summary>The queues a message reaches from <paramref name="source"/>, through exchange-to-exchange bindings too, each once.</summary>
     internal void Route(Exchange source, string routingKey, FieldTable? headers, List<MessageQueue> queues)
@@ -177,7 +201,7 @@ public sealed partial class VirtualHost
         }
         if (accepted.Count > 0)
         {
-            var names = accepted.ConvertAll(q => q.Name);
+            IReadOnlyList<string> names = accepted.Count == 1 ? accepted[0].NameAlone : accepted.ConvertAll(q => q.Name);
             var record = origin is { } from
                 ? RecordWriter.Transfer(from.Queue.Name, from.Entry.Position, header, names, encodedProperties.Span, body.Span)
                 : RecordWriter.Message(header, names, encodedProperties.Span, body.Span);
