@@ -94,6 +94,18 @@ public sealed class BrokerUsers
         return password;
     }
 
+    /// <summary>
+    /// Makes (or makes again) the user a rabbitmq image's environment names, with everything on the vhost it names.
+    /// Like a service's own user it lives in memory and is made at each <c>up</c>, from the compose file that holds
+    /// its password in clear: a salted hash of that is enough here, and spares every login a PBKDF2 run. It gets
+    /// none of the administrator rights the image's user has in RabbitMQ: here those would reach every service's vhost.
+    /// </summary>
+    public void AddImageUser(string service, string user, string password, string vhost)
+    {
+        _services[user] = new BrokerUser(user, PasswordHash.OfGenerated(password), [], service);
+        Permissions.GiveService(user, [VhostPermission.All(user, vhost)]);
+    }
+
     /// <summary>What a service's user may do, after its grants changed (a reconcile): its password stays.</summary>
     public void GiveService(string service, IEnumerable<Permission> grants)
     {
