@@ -93,10 +93,10 @@ public sealed partial class ExamplesTests : IDisposable
     public async Task TheArticlesFlaskAppRuns()
     {
         // Debian's python3-flask (scripts/test installs it): run with the system's python3 first on PATH.
-        using (var check = Process.Start(new ProcessStartInfo("/usr/bin/python3", ["-c", "import flask"]) { RedirectStandardError = true })!)
+        using (var check = Process.Start(new ProcessStartInfo("/usr/bin/python3", ["-c", "import flask, pika"]) { RedirectStandardError = true })!)
         {
             await check.WaitForExitAsync();
-            Assert.True(check.ExitCode == 0, "Flask is missing: install Debian's python3-flask (scripts/test does)");
+            Assert.True(check.ExitCode == 0, "Flask or pika is missing: install Debian's python3-flask and python3-pika (scripts/test does)");
         }
         var folder = CopyExample("flask");
         var port = FreePort();
@@ -113,6 +113,16 @@ public sealed partial class ExamplesTests : IDisposable
             using var http = new HttpClient();
             Assert.Contains("Hello from an autonomous service", await http.GetStringAsync($"http://127.0.0.1:{port}/"));
             Assert.Contains("ok", await http.GetStringAsync($"http://127.0.0.1:{port}/health"));
+
+            // Its broker, declared by the rabbitmq image, is the embedded one; a message goes through it with pika.
+            var ps = await Repository.RunAutonomyAsync(folder, ["ps"], env);
+            Assert.Contains("messagequeue: Autonomy's embedded broker, in place of the image rabbitmq:3", ps.StandardOutput, StringComparison.Ordinal);
+            using (var published = await http.PostAsync($"http://127.0.0.1:{port}/messages", new StringContent("hello through the broker")))
+            {
+                Assert.True(published.StatusCode == System.Net.HttpStatusCode.Created, await published.Content.ReadAsStringAsync());
+            }
+            await RunningProject.WaitUntilAsync(() => http.GetStringAsync($"http://127.0.0.1:{port}/messages").Result.Contains("hello through the broker", StringComparison.Ordinal),
+                "the web service's consumer received the message it published");
         }
         finally
         {
