@@ -131,7 +131,7 @@ public sealed partial class ExamplesTests : IDisposable
     }
 
     [Fact]
-    public async Task HelloAnswersOnItsPort()
+    public async Task HelloAnswersOnItsPortAndSendsAMessageThroughItsBroker()
     {
         var folder = CopyExample("hello");
         try
@@ -141,6 +141,22 @@ public sealed partial class ExamplesTests : IDisposable
             var port = JsonDocument.Parse((await Repository.RunAutonomyAsync(folder, ["ps", "--format", "json"])).StandardOutput).RootElement[0].GetProperty("port").GetInt32();
             using var http = new HttpClient();
             Assert.Equal("Hello from hello-1\n", await http.GetStringAsync($"http://127.0.0.1:{port}/"));
+
+            // RabbitMQ.Client, with nothing but MESSAGE_QUEUE_URL: published with confirms, received by its own consumer.
+            using (var published = await http.PostAsync($"http://127.0.0.1:{port}/messages", new StringContent("hello through RabbitMQ.Client")))
+            {
+                Assert.True(published.StatusCode == System.Net.HttpStatusCode.Created, await published.Content.ReadAsStringAsync());
+            }
+            await RunningProject.WaitUntilAsync(() => http.GetStringAsync($"http://127.0.0.1:{port}/messages").Result.Contains("hello through RabbitMQ.Client", StringComparison.Ordinal),
+                "hello's consumer received the message it published");
+            // In its own vhost, acknowledged once kept.
+            await RunningProject.WaitUntilAsync(() =>
+            {
+                var queues = Repository.RunAutonomyAsync(folder, ["mq", "ls", "--vhost", "hello", "--format", "json"]).Result;
+                using var listed = JsonDocument.Parse(queues.StandardOutput);
+                var queue = listed.RootElement.GetProperty("queues").EnumerateArray().Single(q => q.GetProperty("name").GetString() == "messages");
+                return (queue.GetProperty("published").GetInt64(), queue.GetProperty("messages").GetInt64()) == (1L, 0L);
+            }, "the message was published once to hello's vhost and acknowledged");
         }
         finally
         {
