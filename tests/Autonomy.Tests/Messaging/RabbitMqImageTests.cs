@@ -156,6 +156,42 @@ public sealed class RabbitMqImageTests
         Assert.Contains("is the image rabbitmq, which only Autonomy's server (with its embedded broker) can serve", failed.Message);
     }
 
+    [Fact]
+    public async Task Dependents_wait_until_the_broker_accepts_connections()
+    {
+        // The broker's port, with nothing listening on it yet: the supervisor alone, told where the listener will be.
+        var port = FreePort();
+        using var files = new TempProject();
+        files.Write("compose.yaml", "services:\n  mq:\n    image: rabbitmq:3\n  web:\n    command: sleep 60\n    depends_on:\n      mq: {condition: service_healthy}\n");
+        await using var supervisor = new Autonomy.Server.Runtime.Supervision.Supervisor(files.Load(),
+            new Autonomy.Server.Runtime.SupervisorOptions { StateDirectory = files.PathOf(".autonomy/test"), DependencyTimeout = TimeSpan.FromSeconds(60) })
+        {
+            EmbeddedBroker = new ListenerAt(port),
+        };
+        var up = supervisor.UpAsync();
+        Autonomy.Server.Runtime.Supervision.ServiceStatus Service(string name) => supervisor.Status().Single(s => s.Name == name);
+        await RunningProject.WaitUntilAsync(() => Service("mq").Replicas.Any(r => r.State == Autonomy.Server.Runtime.Supervision.ReplicaState.Running),
+            "the broker's replica runs");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Equal(HealthStatus.Starting, Service("mq").Replicas[0].Health);
+        Assert.Empty(Service("web").Replicas);
+        Assert.False(up.IsCompleted);
+
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+        listener.Start();
+        await up.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(HealthStatus.Healthy, Service("mq").Replicas[0].Health);
+        Assert.Equal(Autonomy.Server.Runtime.Supervision.ReplicaState.Running, Service("web").Replicas[0].State);
+    }
+
+    /// <summary>Where the server's AMQP listener would be; the test decides when something listens there.</summary>
+    private sealed class ListenerAt(int port) : Autonomy.Server.Runtime.Supervision.IEmbeddedBroker
+    {
+        public int AmqpPort => port;
+
+        public Task PrepareImageAsync(string service, RabbitMqImagePlan image, CancellationToken ct) => Task.CompletedTask;
+    }
+
     [Theory]
     [InlineData("rabbitmq", true)]
     [InlineData("rabbitmq:3", true)]
