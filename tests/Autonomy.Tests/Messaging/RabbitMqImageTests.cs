@@ -115,7 +115,7 @@ public sealed class RabbitMqImageTests
                   broker: {condition: service_healthy}
                 environment:
                   AMQP_URL: amqp://shop:s3cret-pw@broker:5672/orders-events
-            """, App, env: new() { ["AMQP_HOST_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            """, App, env: Env);
         var url = await SqliteDatabaseTestsVariable(server, "web", "AMQP_URL");
         Assert.Equal($"amqp://shop:s3cret-pw@127.0.0.1:{server.Plane.AmqpPort}/orders-events", url);
         var pika = await PythonScript.RunAsync(RoundTrip, [url]);
@@ -130,7 +130,19 @@ public sealed class RabbitMqImageTests
         var wrong = await PythonScript.RunAsync(RoundTrip, [$"amqp://shop:guest@127.0.0.1:{published}/orders-events"]);
         Assert.Contains("ProbableAuthenticationError", wrong.Errors, StringComparison.Ordinal);
         Assert.Null(server.Plane.BrokerUsers.Find("guest"));
+
+        // A changed environment changes the user at the next up: the one it named before logs in no more.
+        var compose = server.Files.PathOf("compose.yaml");
+        File.WriteAllText(compose, File.ReadAllText(compose).Replace("RABBITMQ_DEFAULT_USER: shop", "RABBITMQ_DEFAULT_USER: shop2", StringComparison.Ordinal));
+        await server.Plane.Supervisor.ReconcileAsync(server.Files.Load(env: Env));
+        Assert.Null(server.Plane.BrokerUsers.Find("shop"));
+        var renamed = await PythonScript.RunAsync(RoundTrip, [$"amqp://shop2:s3cret-pw@127.0.0.1:{server.Plane.AmqpPort}/orders-events"]);
+        Assert.True(renamed.ExitCode == 0, renamed.Errors);
+        var old = await PythonScript.RunAsync(RoundTrip, [url]);
+        Assert.Contains("ProbableAuthenticationError", old.Errors, StringComparison.Ordinal);
     }
+
+    private static readonly Dictionary<string, string> Env = new() { ["AMQP_HOST_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture) };
 
     [Fact]
     public async Task What_the_embedded_broker_cannot_be_is_a_plan_error()

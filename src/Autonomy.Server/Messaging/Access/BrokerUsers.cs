@@ -102,6 +102,12 @@ public sealed class BrokerUsers
     /// </summary>
     public void AddImageUser(string service, string user, string password, string vhost)
     {
+        // The user the image named before its environment changed logs in no more.
+        foreach (var old in _services.Values.Where(u => u.Service == service && u.Name != user && u.Name != service).ToList())
+        {
+            _services.TryRemove(old.Name, out _);
+            Permissions.GiveService(old.Name, []);
+        }
         _services[user] = new BrokerUser(user, PasswordHash.OfGenerated(password), [], service);
         Permissions.GiveService(user, [VhostPermission.All(user, vhost)]);
     }

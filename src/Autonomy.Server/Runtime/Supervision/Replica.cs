@@ -240,10 +240,9 @@ internal sealed class Replica
         Log(LogStream.System, $"served by {plan.CommandSource}, on 127.0.0.1:{Port}");
         Health = plan.Health is null ? HealthStatus.None : HealthStatus.Starting;
         SetState(ReplicaState.Running);
-        using var monitorStop = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
         if (plan.Health is { } spec)
         {
-            await IgnoreCancellation(MonitorAsync(spec, new Dictionary<string, string>(), null, monitorStop.Token));
+            await IgnoreCancellation(MonitorAsync(spec, new Dictionary<string, string>(), null, _stop.Token));
         }
         else
         {
