@@ -57,6 +57,9 @@ public sealed class ControlPlane : IAsyncDisposable
     // The embedded broker, or the RabbitMQ server the compose file names.
     private Messaging.MessagingBackends? _messaging;
 
+    /// <summary>The RabbitMQ server that holds a service's vhost, or null when the embedded broker does.</summary>
+    internal Messaging.RabbitMq.RabbitMqBackend? RabbitMqOf(string vhost) => _messaging?.RabbitMqOf(vhost);
+
     /// <summary>Every token the server accepts: the admin-token file's, made ones, and each running replica's.</summary>
     internal TokenRegistry Tokens { get; }
 

@@ -28,6 +28,10 @@ internal sealed class MessagingBackends(IServiceMessaging embedded, Func<Compose
     public IReadOnlyDictionary<string, string> VariablesFor(string service) =>
         _chosen.TryGetValue(service, out var backend) ? backend.VariablesFor(service) : new Dictionary<string, string>();
 
+    /// <summary>The RabbitMQ server that holds <paramref name="service"/>'s vhost, or null when the embedded broker does.</summary>
+    public RabbitMqBackend? RabbitMqOf(string service) =>
+        _chosen.TryGetValue(service, out var backend) && backend is RabbitMqBackend rabbitMq && rabbitMq.Serves(service) ? rabbitMq : null;
+
     private IServiceMessaging Current()
     {
         if (RabbitMqSettings.Of(project()) is not { } settings)

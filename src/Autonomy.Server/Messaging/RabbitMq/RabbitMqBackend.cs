@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
 using Autonomy.Server.Governance;
 using Autonomy.Server.Runtime.Planning;
 using Autonomy.Server.Runtime.Supervision;
@@ -60,7 +61,7 @@ internal sealed class RabbitMqBackend(RabbitMqSettings settings, RabbitMqPasswor
             {
                 arguments[RabbitMqFeatureCheck.QueueTypeArgument] = type;
             }
-            await _client.PutQueueAsync(name, queue.Name, queue.Durable, arguments, ct);
+            await _client.PutQueueAsync(name, queue.Name, queue.Durable, autoDelete: false, arguments, ct);
         }
         return settings.UrlFor(plan.Name, password);
     }
@@ -86,6 +87,29 @@ internal sealed class RabbitMqBackend(RabbitMqSettings settings, RabbitMqPasswor
             };
         }
         return granted;
+    }
+
+    /// <summary>Whether <paramref name="service"/>'s vhost is on this server (prepared here).</summary>
+    public bool Serves(string service) => _urls.ContainsKey(service);
+
+    /// <summary>
+    /// Declares a queue in <paramref name="service"/>'s vhost, as the compose file's queues are: refused with why
+    /// when RabbitMQ 3.10 cannot hold it, declared with the queue type its features need otherwise.
+    /// </summary>
+    public async Task<Provisioned> DeclareQueueAsync(string service, string queue, bool durable, bool autoDelete, JsonObject arguments, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        var values = arguments.ToDictionary(a => a.Key, a => a.Value is JsonValue v && v.TryGetValue<string>(out var text) ? text : (object?)a.Value?.ToJsonString(), StringComparer.Ordinal);
+        var fit = RabbitMqFeatureCheck.CheckQueue(durable, exclusive: false, autoDelete, values, settings.Backend);
+        if (fit.Refusal is { } refusal)
+        {
+            throw new RabbitMqUnsupportedException(refusal);
+        }
+        if (fit.QueueType is { } type)
+        {
+            arguments[RabbitMqFeatureCheck.QueueTypeArgument] = type;
+        }
+        return await _client.PutQueueAsync(settings.NameOf(service), queue, durable, autoDelete, arguments, ct);
     }
 
     /// <summary>MESSAGE_QUEUE_URL only: the HTTP API (MESSAGE_QUEUE_HTTP_URL) is the embedded broker's.</summary>

@@ -49,8 +49,8 @@ public sealed class RabbitMqManagementClient : IDisposable
         PutAsync($"permissions/{Segment(vhost)}/{Segment(user)}", new JsonObject { ["configure"] = configure, ["write"] = write, ["read"] = read },
             $"the permissions of user '{user}' on vhost '{vhost}'", ct);
 
-    public Task<Provisioned> PutQueueAsync(string vhost, string queue, bool durable, JsonObject arguments, CancellationToken ct) =>
-        PutAsync($"queues/{Segment(vhost)}/{Segment(queue)}", new JsonObject { ["durable"] = durable, ["auto_delete"] = false, ["arguments"] = arguments },
+    public Task<Provisioned> PutQueueAsync(string vhost, string queue, bool durable, bool autoDelete, JsonObject arguments, CancellationToken ct) =>
+        PutAsync($"queues/{Segment(vhost)}/{Segment(queue)}", new JsonObject { ["durable"] = durable, ["auto_delete"] = autoDelete, ["arguments"] = arguments.DeepClone() },
             $"queue '{queue}' in vhost '{vhost}'", ct);
 
     /// <summary>Whether the user exists on the server.</summary>

@@ -80,6 +80,23 @@ public sealed class RabbitMqBackendTests(RabbitMqServerFixture rmq)
         Assert.Equal("quorum", await QueueTypeAsync(management, vhost, "jobs"));
         Assert.Equal("classic", await QueueTypeAsync(management, vhost, "ranked"));
 
+        // Declares through Autonomy's API go to RabbitMQ, checked as the compose file's are.
+        var backend = $"backend amqp://127.0.0.1:{rmq.Port}";
+        var declare = await server.Http.PutAsync("/v1/mq/vhosts/orders/queues/retried", Json("""{"arguments": {"x-retry-backoff": 100}}"""));
+        Assert.Equal(400, (int)declare.StatusCode);
+        Assert.Equal($"retry backoff (x-retry-backoff) is not available on RabbitMQ 3.10 ({backend})", await DetailAsync(declare));
+        declare = await server.Http.PutAsync("/v1/mq/vhosts/orders/queues/limited", Json("""{"arguments": {"x-delivery-limit": 3}}"""));
+        Assert.Equal(201, (int)declare.StatusCode);
+        Assert.Equal(200, (int)(await server.Http.PutAsync("/v1/mq/vhosts/orders/queues/limited", Json("""{"arguments": {"x-delivery-limit": 3}}"""))).StatusCode);
+        Assert.Equal("quorum", await QueueTypeAsync(management, vhost, "limited"));
+        var delayed = await server.Http.PostAsync("/v1/mq/vhosts/orders/exchanges/amq.default/publish",
+            Json("""{"routing_key": "work", "payload": "later", "properties": {"headers": {"x-delay": 5000}}}"""));
+        Assert.Equal(400, (int)delayed.StatusCode);
+        Assert.Equal($"delayed delivery (x-delay) is not available on RabbitMQ 3.10 ({backend})", await DetailAsync(delayed));
+        var listed = await server.Http.GetAsync("/v1/mq/vhosts/orders/queues");
+        Assert.Equal(409, (int)listed.StatusCode);
+        Assert.StartsWith($"vhost 'orders' is on RabbitMQ (amqp://127.0.0.1:{rmq.Port}): /v1/mq serves Autonomy's own broker", await DetailAsync(listed), StringComparison.Ordinal);
+
         // A second up: the same password, and it still opens the vhost.
         await server.StopAsync();
         await server.StartAgainAsync();
@@ -110,6 +127,14 @@ public sealed class RabbitMqBackendTests(RabbitMqServerFixture rmq)
         Assert.StartsWith($"service 'orders' has no message queue: RabbitMQ's management API at http://127.0.0.1:{closed} cannot be reached (connection refused or no route)",
             failure.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("secret", failure.Message, StringComparison.Ordinal);
+    }
+
+    private static StringContent Json(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
+
+    private static async Task<string?> DetailAsync(HttpResponseMessage response)
+    {
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return json.RootElement.GetProperty("detail").GetString();
     }
 
     private static async Task<string?> QueueTypeAsync(HttpClient management, string vhost, string queue)
