@@ -149,7 +149,7 @@ public sealed class ControlPlane : IAsyncDisposable
         BrokerUsers.Open(store);
         _broker = await Messaging.Engine.Broker.OpenAsync(new Messaging.Engine.BrokerOptions { Directory = Path.Combine(StateDirectory, "broker") }, ct);
         ServiceVhosts = new Messaging.ServiceVirtualHosts(_broker, BrokerUsers, () => Port);
-        _messaging = new Messaging.MessagingBackends(ServiceVhosts, () => Supervisor.Project, new Messaging.RabbitMq.RabbitMqPasswords(() => Secrets));
+        _messaging = new Messaging.MessagingBackends(ServiceVhosts, _broker, () => Supervisor.Project, new Messaging.RabbitMq.RabbitMqPasswords(() => Secrets));
         Supervisor.Messaging = _messaging;
         _saveLastUse = new Timer(_ => _ = SaveLastUseAsync(), null, LastUseSaveInterval, LastUseSaveInterval);
         await EnsureNamespacesAsync(Supervisor.Project, ct);

@@ -11,7 +11,7 @@ namespace Autonomy.Server.Messaging;
 /// RabbitMQ server of <c>x-autonomy.messaging</c>. A changed file that names another server is followed at the
 /// next <c>up</c>, and each service's variables come from the backend that prepared it.
 /// </summary>
-internal sealed class MessagingBackends(IServiceMessaging embedded, Func<ComposeProject> project, RabbitMqPasswords passwords) : IServiceMessaging, IDisposable
+internal sealed class MessagingBackends(IServiceMessaging embedded, Engine.Broker broker, Func<ComposeProject> project, RabbitMqPasswords passwords) : IServiceMessaging, IDisposable
 {
     private readonly ConcurrentDictionary<string, IServiceMessaging> _chosen = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
@@ -22,6 +22,10 @@ internal sealed class MessagingBackends(IServiceMessaging embedded, Func<Compose
         ArgumentNullException.ThrowIfNull(plan);
         var backend = Current();
         await backend.PrepareAsync(plan, ct);
+        if (backend == embedded)
+        {
+            await EmbeddedQueues.DeclareAsync(broker, plan);
+        }
         _chosen[plan.Name] = backend;
     }
 

@@ -56,6 +56,27 @@ public sealed class RabbitMqComposeTests : IDisposable
         Assert.Null(RabbitMqSettings.Of(_project.Load()));
     }
 
+    [Fact]
+    public async Task WithoutRabbitMqTheQueuesAreDeclaredOnTheEmbeddedBroker()
+    {
+        await using var server = await RunningServer.StartAsync("""
+            services:
+              orders:
+                command: ["python3", "app.py"]
+                x-autonomy:
+                  healthcheck: {http: /health, interval: 200ms, start_interval: 100ms, retries: 2}
+                  queues:
+                    jobs: {arguments: {x-delivery-limit: 5, x-retry-backoff: 100}}
+                    scratch: {durable: false}
+            """, new Dictionary<string, string> { ["app.py"] = TestApps.HttpApp });
+        using var jobs = System.Text.Json.JsonDocument.Parse(await server.Http.GetStringAsync("/v1/mq/vhosts/orders/queues/jobs"));
+        Assert.Equal(5, jobs.RootElement.GetProperty("arguments").GetProperty("x-delivery-limit").GetInt32());
+        Assert.Equal(100, jobs.RootElement.GetProperty("arguments").GetProperty("x-retry-backoff").GetInt32());
+        Assert.True(jobs.RootElement.GetProperty("durable").GetBoolean());
+        using var scratch = System.Text.Json.JsonDocument.Parse(await server.Http.GetStringAsync("/v1/mq/vhosts/orders/queues/scratch"));
+        Assert.False(scratch.RootElement.GetProperty("durable").GetBoolean());
+    }
+
     [Theory]
     [InlineData("messaging: amqp://a:b@h", 2, 14, "x-autonomy.messaging must be a mapping")]
     [InlineData("messaging: {management: 'http://h:15672'}", 2, 14, "x-autonomy.messaging names no RabbitMQ server: amqp is missing")]
