@@ -83,7 +83,8 @@ public sealed class RabbitMqServerFixture : IAsyncLifetime
             ["RABBITMQ_CONF_ENV_FILE"] = Path.Combine(_folder, "rabbitmq-env.conf"),
             ["ERL_EPMD_PORT"] = Text(epmd),
             ["ERL_EPMD_ADDRESS"] = "127.0.0.1",
-            ["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = "-kernel inet_dist_use_interface {127,0,0,1}",
+            // Loopback only for distribution; and no scheduler busy-waiting, which would take CPU from the tests beside it.
+            ["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = "-kernel inet_dist_use_interface {127,0,0,1} +sbwt none +sbwtdcpu none +sbwtdio none",
             ["RABBITMQ_CTL_DIST_PORT_MIN"] = Text(p + DistributionOffset + 1),
             ["RABBITMQ_CTL_DIST_PORT_MAX"] = Text(p + DistributionOffset + 10),
         };
