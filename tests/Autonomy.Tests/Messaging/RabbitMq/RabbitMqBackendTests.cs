@@ -93,6 +93,9 @@ public sealed class RabbitMqBackendTests(RabbitMqServerFixture rmq)
             Json("""{"routing_key": "work", "payload": "later", "properties": {"headers": {"x-delay": 5000}}}"""));
         Assert.Equal(400, (int)delayed.StatusCode);
         Assert.Equal($"delayed delivery (x-delay) is not available on RabbitMQ 3.10 ({backend})", await DetailAsync(delayed));
+        var fromCli = await Repository.RunAutonomyAsync(server.Files.Directory, ["mq", "publish", "--vhost", "orders", "-k", "work", "-H", "x-delay=5000", "later"]);
+        Assert.True(fromCli.ExitCode != 0, fromCli.ToString());
+        Assert.Contains($"delayed delivery (x-delay) is not available on RabbitMQ 3.10 ({backend})", fromCli.StandardError, StringComparison.Ordinal);
         var listed = await server.Http.GetAsync("/v1/mq/vhosts/orders/queues");
         Assert.Equal(409, (int)listed.StatusCode);
         Assert.StartsWith($"vhost 'orders' is on RabbitMQ (amqp://127.0.0.1:{rmq.Port}): /v1/mq serves Autonomy's own broker", await DetailAsync(listed), StringComparison.Ordinal);
