@@ -12,7 +12,19 @@ internal sealed class RabbitMqPasswords(Func<SecretStore> store)
 {
     private const string Author = "autonomy (rabbitmq)";
 
-    public static string NameOf(string service) => "autonomy-rabbitmq-password." + service;
+    private const string Prefix = "autonomy-rabbitmq-password.";
+
+    /// <summary>
+    /// The secret's name; a service name too long for a secret's is replaced by a digest of it (stable, so the
+    /// same password is found at the next <c>up</c>).
+    /// </summary>
+    public static string NameOf(string service)
+    {
+        var name = Prefix + service;
+        return name.Length <= SecretNames.MaxNameLength
+            ? name
+            : Prefix + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(service)))[..(SecretNames.MaxNameLength - Prefix.Length)];
+    }
 
     public string FindOrCreate(string service)
     {
