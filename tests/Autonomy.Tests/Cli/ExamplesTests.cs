@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Autonomy.Tests.TestUtilities;
 
@@ -12,30 +11,7 @@ public sealed partial class ExamplesTests : IDisposable
     public void Dispose() => _copy.Dispose();
 
     /// <summary>A copy of an example in a temporary folder, so that its state never lands in the repository.</summary>
-    private string CopyExample(string name)
-    {
-        var source = Path.Combine(Repository.Root, "examples", name);
-        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
-        {
-            var relative = Path.GetRelativePath(source, file);
-            if (relative.Split('/').Any(part => part is "bin" or "obj" or ".autonomy"))
-            {
-                continue;
-            }
-            var target = Path.Combine(_copy.Directory, relative);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-        // examples/Directory.Build.props stays behind; this one tells the copy where the client library is.
-        File.WriteAllText(Path.Combine(_copy.Directory, "Directory.Build.props"), $"""
-            <Project>
-              <PropertyGroup>
-                <AutonomyClientProject>{Path.Combine(Repository.Root, "src", "Autonomy.Client", "Autonomy.Client.csproj")}</AutonomyClientProject>
-              </PropertyGroup>
-            </Project>
-            """);
-        return _copy.Directory;
-    }
+    private string CopyExample(string name) => ExampleFolder.Copy(name, _copy.Directory);
 
     private static int FreePort()
     {
@@ -80,24 +56,12 @@ public sealed partial class ExamplesTests : IDisposable
     }
 
     /// <summary>The Flask example's external secrets, set as its compose file says to before the first up.</summary>
-    private static async Task SetFlaskSecretsAsync(string folder, IDictionary<string, string?> env)
-    {
-        foreach (var name in new[] { "database_password", "rabbitmq_password" })
-        {
-            var set = await Repository.RunAutonomyAsync(folder, ["secrets", "set", name], env, stdin: System.Text.Encoding.UTF8.GetBytes($"{name} of the example\n"));
-            Assert.True(set.ExitCode == 0, set.ToString());
-        }
-    }
 
     [Fact]
     public async Task TheArticlesFlaskAppRuns()
     {
         // Debian's python3-flask (scripts/test installs it): run with the system's python3 first on PATH.
-        using (var check = Process.Start(new ProcessStartInfo("/usr/bin/python3", ["-c", "import flask, pika"]) { RedirectStandardError = true })!)
-        {
-            await check.WaitForExitAsync();
-            Assert.True(check.ExitCode == 0, "Flask or pika is missing: install Debian's python3-flask and python3-pika (scripts/test does)");
-        }
+        await ExampleFolder.RequireFlaskAndPikaAsync();
         var folder = CopyExample("flask");
         var port = FreePort();
         var env = new Dictionary<string, string?> { ["WEB_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture), ["PATH"] = "/usr/bin:/bin" };
@@ -107,7 +71,7 @@ public sealed partial class ExamplesTests : IDisposable
             var unset = await Repository.RunAutonomyAsync(folder, ["up", "-d"], env);
             Assert.Equal(1, unset.ExitCode);
             Assert.Contains("autonomy secrets set rabbitmq_password < FILE", unset.StandardError, StringComparison.Ordinal);
-            await SetFlaskSecretsAsync(folder, env);
+            await ExampleFolder.SetFlaskSecretsAsync(folder, env);
             var up = await Repository.RunAutonomyAsync(folder, ["up", "-d"], env);
             Assert.True(up.ExitCode == 0, up.ToString());
             using var http = new HttpClient();
