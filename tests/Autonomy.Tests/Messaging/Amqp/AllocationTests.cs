@@ -38,12 +38,17 @@ public sealed class AllocationTests(ITestOutputHelper output)
             new MessageProperties { DeliveryMode = 2 }, new ReadOnlySequence<byte>(new byte[BodySize]), 131072), batch);
         var ack = Frames(w => new FrameWriter().WriteMethod(w, 1, new BasicAck(0, true)), 1);
         var loop = new Loop(pipe, publishes, ack, batch);
-        const int batches = 100;
+        const int batches = 50;
         var engine = await EngineBaselineAsync(host, batches, batch);
         await loop.RunAsync(20);
-        var before = GC.GetTotalAllocatedBytes(precise: true);
-        await loop.RunAsync(batches);
-        var perMessage = (GC.GetTotalAllocatedBytes(precise: true) - before) / (double)(batches * batch);
+        // The counter is the whole process's: what else runs meanwhile only adds, so the least of three runs counts.
+        var perMessage = double.MaxValue;
+        for (var round = 0; round < 3; round++)
+        {
+            var before = GC.GetTotalAllocatedBytes(precise: true);
+            await loop.RunAsync(batches);
+            perMessage = Math.Min(perMessage, (GC.GetTotalAllocatedBytes(precise: true) - before) / (double)(batches * batch));
+        }
         output.WriteLine($"allocated per message (publish with confirm, deliver, ack; {BodySize}-byte body): {perMessage:F0} bytes, " +
             $"of which the broker's own {engine:F0}");
         Assert.Equal(0, host.Server.UnexpectedErrors);
@@ -85,9 +90,14 @@ public sealed class AllocationTests(ITestOutputHelper output)
             }
         }
         await RunAsync(20);
-        var before = GC.GetTotalAllocatedBytes(precise: true);
-        await RunAsync(batches);
-        return (GC.GetTotalAllocatedBytes(precise: true) - before) / (double)(batches * batch);
+        var least = double.MaxValue;
+        for (var round = 0; round < 3; round++)
+        {
+            var before = GC.GetTotalAllocatedBytes(precise: true);
+            await RunAsync(batches);
+            least = Math.Min(least, (GC.GetTotalAllocatedBytes(precise: true) - before) / (double)(batches * batch));
+        }
+        return least;
     }
 
     private sealed class LastTagSink : Autonomy.Server.Messaging.Engine.IDeliverySink
