@@ -24,6 +24,8 @@ internal static class QueueArgumentChecks
 
     private static readonly string[] OverflowModes = ["drop-head", "reject-publish", "reject-publish-dlx"];
 
+    private static readonly string[] QueueTypes = ["classic", "quorum"];
+
     public static void Check(FieldTable arguments, string path)
     {
         foreach (var (name, value) in arguments)
@@ -48,6 +50,13 @@ internal static class QueueArgumentChecks
                 if (value is not string mode || !OverflowModes.Contains(mode, StringComparer.Ordinal))
                 {
                     throw new InvalidBodyException(field, $"{field} must be one of {string.Join(", ", OverflowModes)}, not {FieldValues.Describe(value)}");
+                }
+            }
+            else if (name == QueueArguments.QueueType)
+            {
+                if (value is not string type || !QueueTypes.Contains(type, StringComparer.Ordinal))
+                {
+                    throw new InvalidBodyException(field, $"{field} must be one of {string.Join(", ", QueueTypes)}, not {FieldValues.Describe(value)}");
                 }
             }
             else if (name is QueueArguments.DeadLetterExchange or QueueArguments.DeadLetterRoutingKey && value is not string)

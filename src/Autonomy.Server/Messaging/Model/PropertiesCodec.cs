@@ -76,22 +76,7 @@ public static class PropertiesCodec
     public static MessageProperties Decode(ReadOnlySpan<byte> source)
     {
         var reader = new AmqpReader(source);
-        var flags = reader.UInt16();
-        // Flag words chain through their lowest bit; basic has 14 properties, so further words must be empty.
-        var more = (flags & ContinuationFlag) != 0;
-        while (more)
-        {
-            var next = reader.UInt16();
-            if ((next & ~ContinuationFlag) != 0)
-            {
-                throw new FormatException($"the property flags name properties basic does not have (0x{next:x4})");
-            }
-            more = (next & ContinuationFlag) != 0;
-        }
-        if ((flags & 0b10) != 0)
-        {
-            throw new FormatException("the property flags set bit 1, which basic does not use");
-        }
+        var flags = ReadFlags(ref reader);
         var properties = new MessageProperties
         {
             ContentType = (flags & ContentTypeFlag) != 0 ? reader.ShortString() : null,
@@ -110,6 +95,76 @@ public static class PropertiesCodec
             ClusterId = (flags & ClusterIdFlag) != 0 ? reader.ShortString() : null,
         };
         return reader.AtEnd ? properties : throw new FormatException($"{source.Length - reader.Position} bytes follow the last property");
+    }
+
+    /// <summary>
+    /// Reads the properties in place, without decoding them into objects: checks that the flag word and every present
+    /// property are well formed (the headers table only as far as its length; <see cref="BasicPropertiesView.ReadHeaders"/>
+    /// reads its fields) and returns the fields the broker acts on. Malformed input is a <see cref="FormatException"/>.
+    /// </summary>
+    public static BasicPropertiesView Peek(ReadOnlySpan<byte> source)
+    {
+        var reader = new AmqpReader(source);
+        var flags = ReadFlags(ref reader);
+        SkipShort(ref reader, flags, ContentTypeFlag);
+        SkipShort(ref reader, flags, ContentEncodingFlag);
+        var headers = ReadOnlySpan<byte>.Empty;
+        if ((flags & HeadersFlag) != 0)
+        {
+            var start = reader.Position;
+            var length = reader.UInt32();
+            if (length > int.MaxValue)
+            {
+                throw new FormatException($"a headers table of {length} bytes");
+            }
+            reader.Take((int)length);
+            headers = source[start..reader.Position];
+        }
+        byte? deliveryMode = (flags & DeliveryModeFlag) != 0 ? reader.Octet() : null;
+        byte? priority = (flags & PriorityFlag) != 0 ? reader.Octet() : null;
+        SkipShort(ref reader, flags, CorrelationIdFlag);
+        SkipShort(ref reader, flags, ReplyToFlag);
+        var expiration = (flags & ExpirationFlag) != 0 ? reader.Take(reader.Octet()) : default;
+        var messageId = (flags & MessageIdFlag) != 0 ? reader.Take(reader.Octet()) : default;
+        ulong? timestamp = null;
+        if ((flags & TimestampFlag) != 0)
+        {
+            timestamp = reader.UInt64();
+            _ = Timestamp(timestamp.Value);
+        }
+        SkipShort(ref reader, flags, TypeFlag);
+        SkipShort(ref reader, flags, UserIdFlag);
+        SkipShort(ref reader, flags, AppIdFlag);
+        SkipShort(ref reader, flags, ClusterIdFlag);
+        return reader.AtEnd
+            ? new BasicPropertiesView(deliveryMode, priority, headers, expiration, messageId, timestamp,
+                (flags & ExpirationFlag) != 0, (flags & MessageIdFlag) != 0)
+            : throw new FormatException($"{source.Length - reader.Position} bytes follow the last property");
+    }
+
+    private static void SkipShort(ref AmqpReader reader, ushort flags, ushort flag)
+    {
+        if ((flags & flag) != 0)
+        {
+            reader.Take(reader.Octet());
+        }
+    }
+
+    /// <summary>The first flag word; further ones (chained through the lowest bit) must be empty, as basic has 14 properties.</summary>
+    private static ushort ReadFlags(ref AmqpReader reader)
+    {
+        var flags = reader.UInt16();
+        var more = (flags & ContinuationFlag) != 0;
+        while (more)
+        {
+            var next = reader.UInt16();
+            if ((next & ~ContinuationFlag) != 0)
+            {
+                throw new FormatException($"the property flags name properties basic does not have (0x{next:x4})");
+            }
+            more = (next & ContinuationFlag) != 0;
+        }
+        return (flags & 0b10) != 0 ? throw new FormatException("the property flags set bit 1, which basic does not use") : flags;
     }
 
     private static void Short(ref AmqpWriter writer, string? value, string name)

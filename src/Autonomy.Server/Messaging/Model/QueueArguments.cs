@@ -17,6 +17,9 @@ public static class QueueArguments
     public const string RetryBackoffMax = "x-retry-backoff-max";
     public const string DeduplicationWindow = "x-deduplication-window";
 
+    /// <summary>RabbitMQ's queue type: "classic" or "quorum" (both kept here as one durable kind of queue).</summary>
+    public const string QueueType = "x-queue-type";
+
     /// <summary>The message header that delays a message's delivery, in milliseconds.</summary>
     public const string DelayHeader = "x-delay";
 

@@ -132,6 +132,7 @@ public sealed class MessagingApiTests : IAsyncLifetime
         await Field("PUT", $"{v}/queues/q2", new { durable = "yes" }, "durable", "must be true or false, not the string \"yes\"");
         await Field("PUT", $"{v}/queues/q2", new { arguments = new Dictionary<string, object> { ["x-message-ttl"] = "1 hour" } }, "arguments.x-message-ttl", "whole number");
         await Field("PUT", $"{v}/queues/q2", new { arguments = new Dictionary<string, object> { ["x-overflow"] = "drop-tail" } }, "arguments.x-overflow", "drop-head, reject-publish, reject-publish-dlx");
+        await Field("PUT", $"{v}/queues/q2", new { arguments = new Dictionary<string, object> { ["x-queue-type"] = "stream" } }, "arguments.x-queue-type", "classic, quorum");
         await Field("PUT", $"{v}/queues/q2", new { exclusive = true }, "exclusive", "HTTP has none");
         await Field("PUT", $"{v}/queues/q2", "{\"durable\": tru}", "body", "not valid JSON (line 1, byte 16)");
         var broken = await Http.ProblemAsync("PUT", $"{v}/queues/q2", "{\"durable\": tru}", HttpStatusCode.BadRequest, "invalid-body");

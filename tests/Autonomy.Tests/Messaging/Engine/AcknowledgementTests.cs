@@ -57,6 +57,24 @@ public class AcknowledgementTests
     }
 
     [Fact]
+    public async Task Holds_tells_which_tags_the_session_still_has_unsettled()
+    {
+        await using var broker = await WithMessagesAsync(3);
+        await using var session = broker.Vhost.OpenSession();
+        await GetAllAsync(session, 3);
+        session.Ack(2, multiple: false);
+        session.Reject(3, requeue: true);
+
+        Assert.True(session.Holds(1));
+        Assert.False(session.Holds(2));
+        Assert.False(session.Holds(3));
+        Assert.False(session.Holds(0));
+        Assert.False(session.Holds(99));
+        session.Ack(1, multiple: false);
+        Assert.False(session.Holds(1));
+    }
+
+    [Fact]
     public async Task Nack_with_requeue_returns_messages_to_the_front_redelivered_in_their_order()
     {
         await using var broker = await WithMessagesAsync(4);

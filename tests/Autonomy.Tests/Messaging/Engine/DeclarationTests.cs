@@ -5,6 +5,68 @@ namespace Autonomy.Tests.Messaging.Engine;
 public class DeclarationTests
 {
     [Fact]
+    public async Task Classic_and_quorum_queue_types_are_accepted_kept_and_compared_on_redeclare()
+    {
+        await using var broker = await TestBroker.StartAsync();
+        var quorum = new FieldTable { ["x-queue-type"] = "quorum" };
+        await broker.QueueAsync("orders", quorum);
+        await broker.QueueAsync("plain");
+
+        Assert.Equal("quorum", (await broker.QueueAsync("orders", quorum)).Arguments["x-queue-type"]);
+        await broker.QueueAsync("plain", new FieldTable { ["x-queue-type"] = "classic" });
+        var error = await Assert.ThrowsAsync<BrokerException>(() => broker.QueueAsync("orders", new FieldTable { ["x-queue-type"] = "classic" }));
+        Assert.Equal(ReplyCode.PreconditionFailed, error.Code);
+        Assert.Equal("PRECONDITION_FAILED - inequivalent arg 'x-queue-type' for queue 'orders' in vhost 'test': received 'classic' but current is 'quorum'",
+            error.Message);
+        Assert.Contains("'x-queue-type'", (await Assert.ThrowsAsync<BrokerException>(() => broker.QueueAsync("plain", quorum))).Message);
+        Assert.Contains("'x-queue-type'", (await Assert.ThrowsAsync<BrokerException>(() => broker.QueueAsync("orders"))).Message);
+
+        await broker.RestartAsync();
+        Assert.Equal("quorum", broker.Vhost.GetQueue("orders").Arguments["x-queue-type"]);
+    }
+
+    [Fact]
+    public async Task A_quorum_queue_that_is_transient_exclusive_or_auto_delete_is_refused_with_RabbitMQs_words()
+    {
+        await using var broker = await TestBroker.StartAsync();
+        var quorum = new FieldTable { ["x-queue-type"] = "quorum" };
+
+        async Task<string> Refusal(QueueDeclaration declaration)
+        {
+            var error = await Assert.ThrowsAsync<BrokerException>(() => broker.Vhost.DeclareQueueAsync(declaration));
+            Assert.Equal(ReplyCode.PreconditionFailed, error.Code);
+            return error.Message;
+        }
+
+        Assert.Equal("PRECONDITION_FAILED - invalid property 'non-durable' for queue 'q' in vhost 'test'",
+            await Refusal(new QueueDeclaration("q", Durable: false, Arguments: quorum)));
+        Assert.Equal("PRECONDITION_FAILED - invalid property 'exclusive' for queue 'q' in vhost 'test'",
+            await Refusal(new QueueDeclaration("q", Exclusive: true, Arguments: quorum, Owner: new object())));
+        Assert.Equal("PRECONDITION_FAILED - invalid property 'auto-delete' for queue 'q' in vhost 'test'",
+            await Refusal(new QueueDeclaration("q", AutoDelete: true, Arguments: quorum)));
+        Assert.StartsWith("PRECONDITION_FAILED - invalid arg 'x-queue-type' for queue 'q' in vhost 'test': expected classic or quorum, received the value 'stream'",
+            await Refusal(new QueueDeclaration("q", Arguments: new FieldTable { ["x-queue-type"] = "stream" })));
+        Assert.StartsWith("PRECONDITION_FAILED - invalid arg 'x-queue-type' for queue 'q' in vhost 'test': expected classic or quorum",
+            await Refusal(new QueueDeclaration("q", Arguments: new FieldTable { ["x-queue-type"] = 1 })));
+        Assert.Empty(broker.Vhost.Queues);
+    }
+
+    [Fact]
+    public async Task TryGetExchange_finds_declared_and_built_in_exchanges_and_never_throws()
+    {
+        await using var broker = await TestBroker.StartAsync();
+        await broker.Vhost.DeclareExchangeAsync(new ExchangeDeclaration("events", ExchangeKind.Topic, Internal: true));
+
+        Assert.True(broker.Vhost.TryGetExchange("events", out var events));
+        Assert.Equal(ExchangeKind.Topic, events.Kind);
+        Assert.True(events.Internal);
+        Assert.True(broker.Vhost.TryGetExchange("", out var nameless));
+        Assert.Equal(ExchangeKind.Direct, nameless.Kind);
+        Assert.False(broker.Vhost.TryGetExchange("missing", out _));
+        Assert.False(broker.Vhost.TryGetExchange(null!, out _));
+    }
+
+    [Fact]
     public async Task Names_starting_amq_are_reserved_and_the_standard_exchanges_cannot_be_deleted()
     {
         await using var broker = await TestBroker.StartAsync();

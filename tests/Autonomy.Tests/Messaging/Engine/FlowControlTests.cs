@@ -73,4 +73,32 @@ public class FlowControlTests
         using var cancel = new CancellationTokenSource(300);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await broker.PublishAsync("q", "x").AsTask().WaitAsync(cancel.Token));
     }
+
+    [Fact]
+    public async Task WaitWhileBlocked_completes_at_once_when_free_and_waits_while_blocked()
+    {
+        await using var free = await TestBroker.StartAsync();
+        Assert.True(free.Broker.WaitWhileBlockedAsync(CancellationToken.None).IsCompletedSuccessfully);
+
+        await using var full = await TestBroker.StartAsync(configure: o => o with { DiskFreeLimitBytes = long.MaxValue });
+        Assert.True(full.Broker.IsBlocked);
+        using var cancel = new CancellationTokenSource(200);
+        var wait = full.Broker.WaitWhileBlockedAsync(cancel.Token);
+        Assert.False(wait.IsCompleted);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await wait);
+    }
+
+    [Fact]
+    public async Task A_publish_that_skips_the_flow_wait_is_stored_even_while_blocked()
+    {
+        await using var broker = await TestBroker.StartAsync(configure: o => o with { DiskFreeLimitBytes = long.MaxValue });
+        await broker.QueueAsync("q");
+        Assert.True(broker.Broker.IsBlocked);
+
+        var outcome = await broker.Vhost.PublishAsync("", "q", PropertiesCodec.Encode(TestBroker.Persistent), TestBroker.Bytes("x"),
+            mandatory: false, skipFlowWait: true, CancellationToken.None);
+
+        Assert.Equal(PublishOutcome.Routed, outcome);
+        Assert.Equal(["x"], await broker.DrainAsync("q"));
+    }
 }

@@ -7,10 +7,16 @@ internal sealed class GatedLogFileSystem : ILogFileSystem
 {
     private readonly OsLogFileSystem _inner = new();
     private readonly ManualResetEventSlim _open = new(true);
+    private readonly ManualResetEventSlim _flushes = new(true);
 
     public void Close() => _open.Reset();
 
     public void Open() => _open.Set();
+
+    /// <summary>Makes fsyncs wait (writes still go through): a disk whose cache takes a while to reach the platter.</summary>
+    public void HoldFlushes() => _flushes.Reset();
+
+    public void ReleaseFlushes() => _flushes.Set();
 
     public void CreateDirectory(string path) => _inner.CreateDirectory(path);
 
@@ -34,7 +40,11 @@ internal sealed class GatedLogFileSystem : ILogFileSystem
 
         public int Read(Span<byte> destination, long offset) => inner.Read(destination, offset);
 
-        public void Flush() => inner.Flush();
+        public void Flush()
+        {
+            files._flushes.Wait();
+            inner.Flush();
+        }
 
         public void Truncate(long length) => inner.Truncate(length);
 

@@ -61,6 +61,27 @@ public class PropertiesCodecTests
     }
 
     [Fact]
+    public void Peek_reads_the_fields_the_broker_acts_on_in_place()
+    {
+        var properties = Full();
+        var encoded = PropertiesCodec.Encode(properties);
+
+        var view = PropertiesCodec.Peek(encoded);
+
+        Assert.True(view.Persistent);
+        Assert.Equal((byte)7, view.Priority);
+        Assert.Equal("60000"u8.ToArray(), view.Expiration.ToArray());
+        Assert.Equal("msg-1", view.MessageIdText);
+        Assert.Equal(1_600_000_000UL, view.Timestamp);
+        Assert.Equal(properties.Headers, view.ReadHeaders());
+        var bare = PropertiesCodec.Peek(PropertiesCodec.Encode(MessageProperties.Empty));
+        Assert.False(bare.HasHeaders || bare.HasExpiration || bare.HasMessageId || bare.Persistent);
+        Assert.Null(bare.Priority);
+        Assert.Null(bare.ReadHeaders());
+        Assert.Null(bare.MessageIdText);
+    }
+
+    [Fact]
     public void Each_field_type_is_written_with_RabbitMQs_type_letter()
     {
         var letters = new Dictionary<string, char>

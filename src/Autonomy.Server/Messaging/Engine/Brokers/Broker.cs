@@ -142,6 +142,12 @@ public sealed partial class Broker : IAsyncDisposable
     /// <summary>True while publishers are held back (memory or disk under pressure).</summary>
     public bool IsBlocked => Flow.IsBlocked;
 
+    /// <summary>
+    /// Completes when publishers are no longer held back: at once when they are not. A protocol layer that owns its
+    /// flow control waits here before it reads the next publish, then publishes with skipFlowWait.
+    /// </summary>
+    public ValueTask WaitWhileBlockedAsync(CancellationToken ct = default) => Flow.WaitAsync(ct);
+
     /// <summary>Raised with (blocked, reason) when publishers start or stop being held back.</summary>
     public event Action<bool, string>? BlockedChanged
     {

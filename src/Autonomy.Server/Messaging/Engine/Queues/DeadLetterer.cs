@@ -131,8 +131,9 @@ internal sealed class DeadLetterer(Broker broker)
             vhost.Route(dlx, newKey, newProperties.Headers, targets);
             targets.RemoveAll(target => DeathHeaders.IsCycle(newProperties.Headers, target.Name));
         }
-        await vhost.StoreAsync(targets, dlx?.Name ?? "", newKey, newProperties, PropertiesCodec.Encode(newProperties), body, origin)
-            .ConfigureAwait(false);
+        var encoded = PropertiesCodec.Encode(newProperties);
+        await vhost.StoreAsync(targets, dlx?.Name ?? "", newKey, PublishFacts.Read(encoded, newProperties.Headers), encoded, body, origin,
+            newProperties).ConfigureAwait(false);
     }
 
     private void Enter()

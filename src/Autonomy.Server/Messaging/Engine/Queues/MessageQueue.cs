@@ -27,6 +27,7 @@ internal sealed partial class MessageQueue
     {
         Vhost = vhost;
         Name = name;
+        NameAlone = [name];
         Durable = durable;
         Exclusive = exclusive;
         AutoDelete = autoDelete;
@@ -40,6 +41,9 @@ internal sealed partial class MessageQueue
 
     public VirtualHost Vhost { get; }
     public string Name { get; }
+
+    /// <summary>The list of queue names a record reaching only this queue carries (kept, so publishing does not build one each time).</summary>
+    public IReadOnlyList<string> NameAlone { get; }
     public bool Durable { get; }
     public bool Exclusive { get; }
     public bool AutoDelete { get; }
@@ -86,9 +90,14 @@ internal sealed partial class MessageQueue
         }
     }
 
-    /// <summary>Asks the queue to take a message of <paramref name="bodySize"/> bytes; Accepted reserves room for it.</summary>
-    public Admission Admit(int bodySize, string? messageId)
+    /// <summary>
+    /// Asks the queue to take a message of <paramref name="bodySize"/> bytes. Accepted reserves room for it and its
+    /// place in line (<paramref name="ticket"/>): the queue takes messages in the order they were admitted, whatever
+    /// order their records reach the disk in.
+    /// </summary>
+    public Admission Admit(int bodySize, string? messageId, out long ticket)
     {
+        ticket = -1;
         lock (_gate)
         {
             if (_deleted)
@@ -105,61 +114,8 @@ internal sealed partial class MessageQueue
             }
             _reserved++;
             _reservedBytes += bodySize;
+            ticket = _nextTicket++;
             return Admission.Accepted;
-        }
-    }
-
-    /// <summary>Gives back the room an admitted message did not take (its append failed).</summary>
-    public void Withdraw(int bodySize)
-    {
-        lock (_gate)
-        {
-            _reserved--;
-            _reservedBytes -= bodySize;
-        }
-    }
-
-    /// <summary>Takes in an admitted message now that its record is in the log (which took a reference on its segment for this entry).</summary>
-    public void Enqueue(QueueEntry entry, StoredMessage message)
-    {
-        List<QueueEntry>? dropped = null;
-        Action<Delivery>[] taps;
-        lock (_gate)
-        {
-            _reserved--;
-            _reservedBytes -= entry.BodySize;
-            if (_deleted)
-            {
-                Journal.Release(entry.Position.Segment);
-                return;
-            }
-            Count(entry);
-            _published++;
-            if (entry.ReadyAt > Now)
-            {
-                _delayed.Add(entry);
-            }
-            else
-            {
-                _ready.PushBack(entry);
-            }
-            if (Policy.HasLengthLimit && Policy.Overflow == OverflowMode.DropHead)
-            {
-                while (_ready.Count > 0 && IsOver())
-                {
-                    (dropped ??= []).Add(_ready.PopHead());
-                }
-            }
-            taps = _taps;
-            OnWorkAvailable();
-        }
-        foreach (var tap in taps)
-        {
-            tap(ToDelivery(entry, message, 0, null, 0));
-        }
-        if (dropped is not null)
-        {
-            Broker.DeadLetters.Send(this, dropped, DeathReason.MaxLength);
         }
     }
 

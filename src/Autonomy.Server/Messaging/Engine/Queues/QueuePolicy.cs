@@ -12,7 +12,11 @@ internal sealed record QueuePolicy
         QueueArguments.Overflow, QueueArguments.DeadLetterExchange, QueueArguments.DeadLetterRoutingKey,
         QueueArguments.MaxPriority, QueueArguments.DeliveryLimit, QueueArguments.RetryBackoff,
         QueueArguments.RetryBackoffMultiplier, QueueArguments.RetryBackoffMax, QueueArguments.DeduplicationWindow,
+        QueueArguments.QueueType,
     ];
+
+    public const string ClassicType = "classic";
+    public const string QuorumType = "quorum";
 
     public long? MessageTtl { get; private init; }
     public long? Expires { get; private init; }
@@ -30,6 +34,9 @@ internal sealed record QueuePolicy
     public double RetryBackoffMultiplier { get; private init; } = 2;
     public long RetryBackoffMax { get; private init; } = 3_600_000;
     public long? DeduplicationWindow { get; private init; }
+
+    /// <summary>x-queue-type: classic (also when absent) or quorum. Both behave alike here; quorum only refuses what RabbitMQ's refuses.</summary>
+    public string QueueType { get; private init; } = ClassicType;
 
     public bool HasLengthLimit => MaxLength is not null || MaxLengthBytes is not null;
 
@@ -62,6 +69,12 @@ internal sealed record QueuePolicy
             RetryBackoffMultiplier = reader.Number(QueueArguments.RetryBackoffMultiplier, 1, 1000, "a number from 1 to 1000") ?? 2,
             RetryBackoffMax = reader.Integer(QueueArguments.RetryBackoffMax, 1, uint.MaxValue, "a positive integer (milliseconds)") ?? 3_600_000,
             DeduplicationWindow = reader.Integer(QueueArguments.DeduplicationWindow, 1, uint.MaxValue, "a positive integer (milliseconds)"),
+            QueueType = reader.Text(QueueArguments.QueueType, "classic or quorum") switch
+            {
+                null or ClassicType => ClassicType,
+                QuorumType => QuorumType,
+                var other => throw reader.Invalid(QueueArguments.QueueType, other, "classic or quorum"),
+            },
         };
         if (policy.DeadLetterRoutingKey is not null && policy.DeadLetterExchange is null)
         {
@@ -69,6 +82,23 @@ internal sealed record QueuePolicy
                 $"invalid arg '{QueueArguments.DeadLetterRoutingKey}' for queue '{queue}' in vhost '{vhost}': it needs {QueueArguments.DeadLetterExchange} beside it");
         }
         return policy;
+    }
+
+    /// <summary>
+    /// A quorum queue is durable, shared and long-lived: like RabbitMQ, refuse one declared auto-delete, exclusive or
+    /// transient (checked in RabbitMQ's order, with its words).
+    /// </summary>
+    public void CheckQueueType(bool durable, bool exclusive, bool autoDelete, string queue, string vhost)
+    {
+        if (QueueType != QuorumType)
+        {
+            return;
+        }
+        var refused = autoDelete ? "auto-delete" : exclusive ? "exclusive" : !durable ? "non-durable" : null;
+        if (refused is not null)
+        {
+            throw new BrokerException(ReplyCode.PreconditionFailed, $"invalid property '{refused}' for queue '{queue}' in vhost '{vhost}'");
+        }
     }
 
     /// <summary>How long a message returned for the <paramref name="returns"/>th time waits before it is ready again.</summary>

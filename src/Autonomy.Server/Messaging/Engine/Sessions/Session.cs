@@ -33,6 +33,15 @@ public sealed partial class Session : IAsyncDisposable
     /// <summary>Deliveries not yet acknowledged.</summary>
     public int UnackedCount { get { lock (_gate) { return _unacked.Count; } } }
 
+    /// <summary>Whether <paramref name="deliveryTag"/> is a delivery of this session not yet settled (a transaction checks its acks with it).</summary>
+    public bool Holds(ulong deliveryTag)
+    {
+        lock (_gate)
+        {
+            return _unacked.ContainsKey(deliveryTag);
+        }
+    }
+
     /// <summary>basic.qos: global=false limits each consumer started afterwards; global=true all of the session's together. 0 = no limit.</summary>
     public void SetPrefetch(ushort count, bool global)
     {

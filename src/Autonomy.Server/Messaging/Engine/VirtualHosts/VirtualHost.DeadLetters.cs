@@ -43,8 +43,9 @@ public sealed partial class VirtualHost
             source.ReleaseUnacked([entry]);
             try
             {
-                await StoreAsync(targets, exchange!.Name, origin!.Value.RoutingKeys[0], message.Properties, message.EncodedProperties.ToArray(),
-                    message.Body, new Origin(source, entry)).ConfigureAwait(false);
+                await StoreAsync(targets, exchange!.Name, origin!.Value.RoutingKeys[0],
+                    PublishFacts.Read(message.EncodedProperties.Span, message.Properties.Headers), message.EncodedProperties,
+                    message.Body, new Origin(source, entry), message.Properties).ConfigureAwait(false);
             }
             catch
             {

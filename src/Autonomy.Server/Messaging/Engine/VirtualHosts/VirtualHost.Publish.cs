@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using Autonomy.Server.Messaging.Model;
 using Autonomy.Server.Messaging.Storage;
@@ -12,24 +11,10 @@ public sealed partial class VirtualHost
     /// persistent message to a durable queue after the log's fsync, anything else once written. While the broker
     /// is blocked (memory or disk) it waits rather than refusing.
     /// </summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<PublishOutcome> PublishAsync(string exchange, string routingKey, MessageProperties properties,
+    public ValueTask<PublishOutcome> PublishAsync(string exchange, string routingKey, MessageProperties properties,
         ReadOnlyMemory<byte> body, CancellationToken ct = default)
     {
-        ArgumentNullException.ThrowIfNull(exchange);
         ArgumentNullException.ThrowIfNull(properties);
-        Names.CheckRoutingKey(routingKey);
-        Broker.ThrowIfUnavailable();
-        var wait = Broker.Flow.WaitAsync(ct);
-        if (!wait.IsCompletedSuccessfully)
-        {
-            await wait.ConfigureAwait(false);
-        }
-        var source = FindExchange(exchange);
-        if (source.Internal)
-        {
-            throw new BrokerException(ReplyCode.AccessRefused, $"cannot publish to internal exchange '{exchange}' in vhost '{Name}'");
-        }
         byte[] encoded;
         try
         {
@@ -37,14 +22,102 @@ public sealed partial class VirtualHost
         }
         catch (ArgumentException error)
         {
-            throw new BrokerException(ReplyCode.PreconditionFailed, error.Message);
+            return ValueTask.FromException<PublishOutcome>(new BrokerException(ReplyCode.PreconditionFailed, error.Message));
         }
-        var targets = new List<MessageQueue>(2);
-        Route(source, routingKey, properties.Headers, targets);
-        Interlocked.Increment(ref Broker.Counters.Published);
-        return await StoreAsync(targets, exchange, routingKey, properties, encoded, body, origin: null).ConfigureAwait(false);
+        return PublishCoreAsync(exchange, routingKey, encoded, body, skipFlowWait: false, properties, ct);
     }
 
+    /// <summary>
+    /// Publishes a message whose properties are given as an AMQP content header carries them (the flag word, then
+    /// the present properties: <see cref="PropertiesCodec"/>'s format). They are stored and delivered byte for byte;
+    /// the broker only peeks at what it acts on. Malformed properties are a <see cref="BrokerException"/> with
+    /// <see cref="ReplyCode.SyntaxError"/>. The properties and body are copied before this returns, so the caller may
+    /// reuse its buffers then, unless the outcome is pending and a queue refused the message to its dead-letter
+    /// exchange (then the body is read until the outcome completes: keep it until then).
+    /// <para>
+    /// Publishes issued one after the other without waiting reach each queue in the order they were issued. The
+    /// outcome completes once the message is durable; <paramref name="mandatory"/> changes nothing here (an
+    /// unroutable message is <see cref="PublishOutcome.Unroutable"/> either way; returning it is the protocol's
+    /// business). With <paramref name="skipFlowWait"/> the publish never waits for a blocked broker: the caller holds
+    /// its publishers back itself (<see cref="Broker.WaitWhileBlockedAsync"/>).
+    /// </para>
+    /// </summary>
+    public ValueTask<PublishOutcome> PublishAsync(string exchange, string routingKey, ReadOnlyMemory<byte> encodedProperties,
+        ReadOnlyMemory<byte> body, bool mandatory, bool skipFlowWait, CancellationToken ct)
+    {
+        // Mandatory or not, an unroutable message is reported the same way; the protocol returns it when asked to.
+        _ = mandatory;
+        return PublishCoreAsync(exchange, routingKey, encodedProperties, body, skipFlowWait, known: null, ct);
+    }
+
+    /// <summary>
+    /// Publishes without a state machine of its own when the broker is not blocked: everything up to the store runs
+    /// here, synchronously and in call order, and the store's own task is handed back. Errors come back in the task.
+    /// </summary>
+    private ValueTask<PublishOutcome> PublishCoreAsync(string exchange, string routingKey, ReadOnlyMemory<byte> encodedProperties,
+        ReadOnlyMemory<byte> body, bool skipFlowWait, MessageProperties? known, CancellationToken ct)
+    {
+        try
+        {
+            ArgumentNullException.ThrowIfNull(exchange);
+            Names.CheckRoutingKey(routingKey);
+            Broker.ThrowIfUnavailable();
+            if (!skipFlowWait)
+            {
+                var wait = Broker.Flow.WaitAsync(ct);
+                if (!wait.IsCompletedSuccessfully)
+                {
+                    return PublishAfterAsync(wait, exchange, routingKey, encodedProperties, body, known);
+                }
+            }
+            return Store(exchange, routingKey, encodedProperties, body, known);
+        }
+        catch (Exception error)
+        {
+            return ValueTask.FromException<PublishOutcome>(error);
+        }
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<PublishOutcome> PublishAfterAsync(ValueTask wait, string exchange, string routingKey,
+        ReadOnlyMemory<byte> encodedProperties, ReadOnlyMemory<byte> body, MessageProperties? known)
+    {
+        await wait.ConfigureAwait(false);
+        return await Store(exchange, routingKey, encodedProperties, body, known).ConfigureAwait(false);
+    }
+
+    private ValueTask<PublishOutcome> Store(string exchange, string routingKey, ReadOnlyMemory<byte> encodedProperties,
+        ReadOnlyMemory<byte> body, MessageProperties? known)
+    {
+        var source = FindExchange(exchange);
+        if (source.Internal)
+        {
+            throw new BrokerException(ReplyCode.AccessRefused, $"cannot publish to internal exchange '{exchange}' in vhost '{Name}'");
+        }
+        var targets = new List<MessageQueue>(2);
+        var facts = Peek(encodedProperties.Span, known, source, routingKey, targets);
+        Interlocked.Increment(ref Broker.Counters.Published);
+        return StoreAsync(targets, exchange, routingKey, facts, encodedProperties, body, origin: null, known);
+    }
+
+    /// <summary>Reads what the broker acts on from the encoded properties and routes the message with its headers.</summary>
+    private PublishFacts Peek(ReadOnlySpan<byte> encodedProperties, MessageProperties? known, Exchange source, string routingKey,
+        List<MessageQueue> targets)
+    {
+        BasicPropertiesView view;
+        FieldTable? headers;
+        try
+        {
+            view = PropertiesCodec.Peek(encodedProperties);
+            headers = known is not null ? known.Headers : view.ReadHeaders();
+        }
+        catch (FormatException error)
+        {
+            throw new BrokerException(ReplyCode.SyntaxError, $"malformed message properties: {error.Message}");
+        }
+        Route(source, routingKey, headers, targets);
+        return PublishFacts.Read(view, headers, needsMessageId: targets.Exists(queue => queue.Policy.DeduplicationWindow is not null));
+    }
     /// <summary>The queues a message reaches from <paramref name="source"/>, through exchange-to-exchange bindings too, each once.</summary>
     internal void Route(Exchange source, string routingKey, FieldTable? headers, List<MessageQueue> queues)
     {
@@ -89,39 +162,50 @@ public sealed partial class VirtualHost
 
     /// <summary>
     /// Stores a routed message in the queues that admit it: one record for all of them (for a transfer, the same
-    /// record also settles the message where it came from), then an entry in each.
+    /// record also settles the message where it came from), then an entry in each. Everything up to the append runs
+    /// before the first await, so the queues hand out their places in call order.
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     internal async ValueTask<PublishOutcome> StoreAsync(List<MessageQueue> targets, string exchange, string routingKey,
-        MessageProperties properties, byte[] encodedProperties, ReadOnlyMemory<byte> body, Origin? origin)
+        PublishFacts facts, ReadOnlyMemory<byte> encodedProperties, ReadOnlyMemory<byte> body, Origin? origin, MessageProperties? known)
     {
         var now = Broker.Now;
-        var expiresAfter = ExpirationOf(properties);
-        var readyAt = DelayOf(properties) is { } delay and > 0 ? now + delay : 0;
+        var readyAt = facts.Delay is { } delay and > 0 ? now + delay : 0;
+        var header = new MessageHeader(Name, exchange, routingKey, facts.Persistent, now, readyAt, facts.ExpiresAfter, facts.Priority);
         var accepted = new List<MessageQueue>(targets.Count);
+        var tickets = targets.Count <= 1 ? null : new long[targets.Count];
+        long onlyTicket = -1;
         List<MessageQueue>? refusedToDeadLetters = null;
         var rejected = false;
         var duplicates = 0;
         foreach (var queue in targets)
         {
-            switch (queue.Admit(body.Length, properties.MessageId))
+            switch (queue.Admit(body.Length, facts.MessageId, out var ticket))
             {
-                case Admission.Accepted: accepted.Add(queue); break;
+                case Admission.Accepted:
+                    if (tickets is null)
+                    {
+                        onlyTicket = ticket;
+                    }
+                    else
+                    {
+                        tickets[accepted.Count] = ticket;
+                    }
+                    accepted.Add(queue);
+                    break;
                 case Admission.Rejected: rejected = true; break;
                 case Admission.RejectedToDeadLetters: rejected = true; (refusedToDeadLetters ??= []).Add(queue); break;
                 case Admission.Duplicate: duplicates++; break;
                 case Admission.Gone: break;
             }
         }
-        StoredMessage? stored = null;
         if (accepted.Count > 0)
         {
-            var header = new MessageHeader(Name, exchange, routingKey, properties.Persistent, now, readyAt, expiresAfter, properties.Priority ?? 0);
-            var names = accepted.ConvertAll(q => q.Name);
+            IReadOnlyList<string> names = accepted.Count == 1 ? accepted[0].NameAlone : accepted.ConvertAll(q => q.Name);
             var record = origin is { } from
-                ? RecordWriter.Transfer(from.Queue.Name, from.Entry.Position, header, names, encodedProperties, body.Span)
-                : RecordWriter.Message(header, names, encodedProperties, body.Span);
-            var durable = properties.Persistent && accepted.Exists(q => q.Durable);
+                ? RecordWriter.Transfer(from.Queue.Name, from.Entry.Position, header, names, encodedProperties.Span, body.Span)
+                : RecordWriter.Message(header, names, encodedProperties.Span, body.Span);
+            var durable = facts.Persistent && accepted.Exists(q => q.Durable);
             LogPosition position;
             try
             {
@@ -129,17 +213,17 @@ public sealed partial class VirtualHost
             }
             catch
             {
-                foreach (var queue in accepted)
+                for (var i = 0; i < accepted.Count; i++)
                 {
-                    queue.Withdraw(body.Length);
+                    accepted[i].Withdraw(tickets?[i] ?? onlyTicket, body.Length);
                 }
                 throw;
             }
-            stored = StoredMessage.FromRecord(record, properties);
+            var stored = StoredMessage.FromRecord(record, known);
             Broker.Journal.Cache.Add(position, stored);
-            foreach (var queue in accepted)
+            for (var i = 0; i < accepted.Count; i++)
             {
-                queue.Enqueue(EntryFor(queue, position, header, body.Length), stored);
+                accepted[i].Enqueue(tickets?[i] ?? onlyTicket, EntryFor(accepted[i], position, header, body.Length), stored);
             }
             origin?.Queue.Finish(origin.Value.Entry, settleRecordNeeded: false);
         }
@@ -149,7 +233,7 @@ public sealed partial class VirtualHost
         }
         if (refusedToDeadLetters is not null)
         {
-            var header = new MessageHeader(Name, exchange, routingKey, properties.Persistent, now, readyAt, expiresAfter, properties.Priority ?? 0);
+            var properties = known ?? PropertiesCodec.Decode(encodedProperties.Span);
             foreach (var queue in refusedToDeadLetters)
             {
                 Broker.DeadLetters.SendRefused(queue, header, properties, body);
@@ -183,35 +267,6 @@ public sealed partial class VirtualHost
             Priority = queue.Policy.MaxPriority > 0 ? Math.Min(header.Priority, queue.Policy.MaxPriority) : (byte)0,
             Flags = header.Persistent && queue.Durable ? EntryFlags.Recoverable : EntryFlags.None,
         };
-    }
-
-    /// <summary>The expiration property: a whole number of milliseconds as text, or -1 when there is none.</summary>
-    private static long ExpirationOf(MessageProperties properties)
-    {
-        if (properties.Expiration is not { } text)
-        {
-            return -1;
-        }
-        return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
-            ? ms
-            : throw new BrokerException(ReplyCode.PreconditionFailed, $"invalid expiration '{text}': expected a whole number of milliseconds");
-    }
-
-    /// <summary>The x-delay header in milliseconds (an integer, or digits as text), if any.</summary>
-    private static long? DelayOf(MessageProperties properties)
-    {
-        if (properties.Headers is null || !properties.Headers.TryGetValue(QueueArguments.DelayHeader, out var value) || value is null)
-        {
-            return null;
-        }
-        if (FieldValues.TryGetInteger(value, out var ms))
-        {
-            return Math.Max(0, ms);
-        }
-        return FieldValues.TryGetString(value, out var text) && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out ms)
-            ? Math.Max(0, ms)
-            : throw new BrokerException(ReplyCode.PreconditionFailed,
-                $"invalid {QueueArguments.DelayHeader} header '{FieldValues.Describe(value)}': expected a whole number of milliseconds");
     }
 
     /// <summary>Where a transferred message comes from: its queue and its entry there.</summary>

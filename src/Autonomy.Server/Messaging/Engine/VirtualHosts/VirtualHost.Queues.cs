@@ -40,6 +40,7 @@ public sealed partial class VirtualHost
         }
         var arguments = d.Arguments?.Clone() ?? new FieldTable();
         var policy = QueuePolicy.Parse(arguments, name, Name);
+        policy.CheckQueueType(d.Durable, d.Exclusive, d.AutoDelete, name, Name);
         var queue = new MessageQueue(this, name, d.Durable, d.Exclusive, d.AutoDelete, arguments, policy, d.Exclusive ? d.Owner : null);
         _queues[name] = queue;
         if (IsPersisted(queue))
@@ -165,6 +166,12 @@ public sealed partial class VirtualHost
         {
             var received = d.Arguments?[argument];
             var current = existing.Arguments[argument];
+            if (argument == QueueArguments.QueueType)
+            {
+                // An absent type is classic, as RabbitMQ's default queue type is.
+                received ??= QueuePolicy.ClassicType;
+                current ??= QueuePolicy.ClassicType;
+            }
             if (!FieldValues.AreEquivalent(received, current))
             {
                 throw BrokerErrors.Inequivalent("queue", argument, d.Name, Name, received, current);

@@ -124,6 +124,18 @@ public sealed partial class VirtualHost
 
     internal Exchange? FindExchangeOrNull(string name) => _exchanges.TryGetValue(name, out var exchange) ? exchange : null;
 
+    /// <summary>The exchange named <paramref name="name"/>, if it exists; never throws (a null name is simply not found).</summary>
+    public bool TryGetExchange(string name, out ExchangeInfo info)
+    {
+        if (name is not null && _exchanges.TryGetValue(name, out var exchange))
+        {
+            info = exchange.Info;
+            return true;
+        }
+        info = null!;
+        return false;
+    }
+
     internal IEnumerable<MessageQueue> AllQueues => _queues.Values;
 
     internal IEnumerable<Exchange> AllExchanges => _exchanges.Values;

@@ -1,0 +1,92 @@
+using RabbitMQ.Client;
+
+namespace Autonomy.Bench.Broker.Wire;
+
+/// <summary>
+/// Publishes 1 KB persistent messages on a connection of its own, with publisher confirms, keeping at most
+/// <c>window</c> unconfirmed: a confirm (single or multiple) frees the slots of the publishes it covers.
+/// </summary>
+internal sealed class Publisher : IAsyncDisposable
+{
+    private static readonly BasicProperties Persistent = new() { Persistent = true };
+    private readonly IConnection _connection;
+    private readonly IChannel _channel;
+    private readonly string _queue;
+    private readonly SemaphoreSlim _slots;
+    private readonly SortedSet<ulong> _unconfirmed = [];
+
+    private Publisher(IConnection connection, IChannel channel, string queue, int window)
+    {
+        _connection = connection;
+        _channel = channel;
+        _queue = queue;
+        _slots = new SemaphoreSlim(window, window);
+        channel.BasicAcksAsync += (_, e) => Confirmed(e.DeliveryTag, e.Multiple);
+        channel.BasicNacksAsync += (_, e) => throw new InvalidOperationException($"the broker refused publish {e.DeliveryTag} to {queue}");
+    }
+
+    public static async Task<Publisher> StartAsync(ConnectionFactory factory, string queue, int window)
+    {
+        var connection = await factory.CreateConnectionAsync();
+        var channel = await connection.CreateChannelAsync(new CreateChannelOptions(
+            publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: false));
+        return new Publisher(connection, channel, queue, window);
+    }
+
+    public async Task RunAsync(CancellationToken stop)
+    {
+        var body = new byte[1024];
+        try
+        {
+            while (true)
+            {
+                await _slots.WaitAsync(stop);
+                var sequence = await _channel.GetNextPublishSequenceNumberAsync(stop);
+                lock (_unconfirmed)
+                {
+                    _unconfirmed.Add(sequence);
+                }
+                BitConverter.TryWriteBytes(body, System.Diagnostics.Stopwatch.GetTimestamp());
+                // The client has framed the body by the time the call returns, so one buffer serves every publish.
+                await _channel.BasicPublishAsync("", _queue, mandatory: false, Persistent, body, stop);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+    }
+
+    private Task Confirmed(ulong tag, bool multiple)
+    {
+        var freed = 0;
+        lock (_unconfirmed)
+        {
+            if (multiple)
+            {
+                while (_unconfirmed.Count > 0 && _unconfirmed.Min <= tag)
+                {
+                    _unconfirmed.Remove(_unconfirmed.Min);
+                    freed++;
+                }
+            }
+            else if (_unconfirmed.Remove(tag))
+            {
+                freed = 1;
+            }
+        }
+        if (freed > 0)
+        {
+            _slots.Release(freed);
+        }
+        return Task.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _channel.CloseAsync();
+        await _connection.CloseAsync();
+        _channel.Dispose();
+        _connection.Dispose();
+        _slots.Dispose();
+    }
+}
