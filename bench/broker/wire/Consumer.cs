@@ -17,7 +17,7 @@ internal sealed class Consumer : IAsyncDisposable
 
     public LatencyHistogram Latency { get; } = new();
 
-    public static async Task<Consumer> StartAsync(ConnectionFactory factory, string queue, PairRun.Measuring measuring)
+    public static async Task<Consumer> StartAsync(ConnectionFactory factory, string queue, PairRun.Measuring measuring, Action delivered)
     {
         var connection = await factory.CreateConnectionAsync();
         var channel = await connection.CreateChannelAsync();
@@ -30,6 +30,7 @@ internal sealed class Consumer : IAsyncDisposable
             {
                 consumer.Latency.RecordSince(BitConverter.ToInt64(delivery.Body.Span));
             }
+            delivered();
             await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false);
         };
         await channel.BasicConsumeAsync(queue, autoAck: false, events);

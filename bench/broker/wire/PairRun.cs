@@ -8,8 +8,8 @@ internal sealed record RunResult(double MessagesPerSecond, LatencyHistogram Late
 
 /// <summary>
 /// One run against one broker: <c>pairs</c> publishers and consumers through as many durable queues, each publisher
-/// keeping at most <c>window</c> messages unconfirmed. The first second is not counted (connections settling),
-/// then <c>seconds</c> are; the queues are deleted afterwards.
+/// keeping at most <c>window</c> messages in flight (unconfirmed or not yet delivered). The first second is not
+/// counted (connections settling), then <c>seconds</c> are; the queues are deleted afterwards.
 /// </summary>
 internal static class PairRun
 {
@@ -31,8 +31,8 @@ internal static class PairRun
 
         var measuring = new Measuring();
         using var stop = new CancellationTokenSource();
-        var consumers = await Task.WhenAll(queues.Select(q => Consumer.StartAsync(factory, q, measuring)));
         var publishers = await Task.WhenAll(queues.Select(q => Publisher.StartAsync(factory, q, window)));
+        var consumers = await Task.WhenAll(queues.Select((q, i) => Consumer.StartAsync(factory, q, measuring, publishers[i].Delivered)));
         var loops = publishers.Select(p => p.RunAsync(stop.Token)).ToArray();
 
         await Task.Delay(RampUp);

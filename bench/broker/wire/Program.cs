@@ -3,7 +3,8 @@ using Autonomy.Bench.Broker.Wire;
 
 // The same AMQP 0-9-1 workload against each broker named on the command line, one row at a time and the brokers
 // taking turns, so that a noisy moment of the machine falls on both rather than on one:
-//   N publishers, each on a connection of its own with publisher confirms and at most W messages unconfirmed,
+//   N publishers, each on a connection of its own with publisher confirms and at most W messages in flight (a message
+//   is in flight until it is both confirmed and delivered, so no backlog builds up behind the consumers),
 //   N consumers, each on a connection of its own with prefetch 100 and a manual ack per message,
 //   1 KB persistent messages, publisher i to consumer i through durable queue i (so that each broker may spread the
 //   pairs over its cores: a classic queue is one Erlang process in RabbitMQ).

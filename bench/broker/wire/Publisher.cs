@@ -4,7 +4,10 @@ namespace Autonomy.Bench.Broker.Wire;
 
 /// <summary>
 /// Publishes 1 KB persistent messages on a connection of its own, with publisher confirms, keeping at most
-/// <c>window</c> unconfirmed: a confirm (single or multiple) frees the slots of the publishes it covers.
+/// <c>window</c> in flight: a message stays in flight until it is both confirmed (a single or multiple confirm frees the
+/// slots of the publishes it covers) and delivered to the consumer (<see cref="Delivered"/>). Counting deliveries too
+/// keeps the queue from growing behind a consumer that is slower than the publisher, so that latencies compare brokers
+/// at the same number of messages in their care rather than at whatever backlog each run happened to build.
 /// </summary>
 internal sealed class Publisher : IAsyncDisposable
 {
@@ -13,6 +16,7 @@ internal sealed class Publisher : IAsyncDisposable
     private readonly IChannel _channel;
     private readonly string _queue;
     private readonly SemaphoreSlim _slots;
+    private readonly SemaphoreSlim _undelivered;
     private readonly SortedSet<ulong> _unconfirmed = [];
 
     private Publisher(IConnection connection, IChannel channel, string queue, int window)
@@ -21,6 +25,7 @@ internal sealed class Publisher : IAsyncDisposable
         _channel = channel;
         _queue = queue;
         _slots = new SemaphoreSlim(window, window);
+        _undelivered = new SemaphoreSlim(window, window);
         channel.BasicAcksAsync += (_, e) => Confirmed(e.DeliveryTag, e.Multiple);
         channel.BasicNacksAsync += (_, e) => throw new InvalidOperationException($"the broker refused publish {e.DeliveryTag} to {queue}");
     }
@@ -41,6 +46,7 @@ internal sealed class Publisher : IAsyncDisposable
             while (true)
             {
                 await _slots.WaitAsync(stop);
+                await _undelivered.WaitAsync(stop);
                 var sequence = await _channel.GetNextPublishSequenceNumberAsync(stop);
                 lock (_unconfirmed)
                 {
@@ -55,6 +61,9 @@ internal sealed class Publisher : IAsyncDisposable
         {
         }
     }
+
+    /// <summary>Called by the consumer of this publisher's queue for each message it receives.</summary>
+    public void Delivered() => _undelivered.Release();
 
     private Task Confirmed(ulong tag, bool multiple)
     {
@@ -88,5 +97,6 @@ internal sealed class Publisher : IAsyncDisposable
         _channel.Dispose();
         _connection.Dispose();
         _slots.Dispose();
+        _undelivered.Dispose();
     }
 }

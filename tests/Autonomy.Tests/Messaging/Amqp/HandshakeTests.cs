@@ -10,7 +10,7 @@ public sealed class HandshakeTests : IAsyncLifetime
 {
     private AmqpBrokerHost _host = null!;
 
-    public async Task InitializeAsync() => _host = await AmqpBrokerHost.StartAsync(new AmqpOptions { HandshakeTimeout = TimeSpan.FromSeconds(1), CloseTimeout = TimeSpan.FromSeconds(1) });
+    public async Task InitializeAsync() => _host = await AmqpBrokerHost.StartAsync(new AmqpOptions { HandshakeTimeout = TimeSpan.FromSeconds(3), CloseTimeout = TimeSpan.FromSeconds(1) });
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 

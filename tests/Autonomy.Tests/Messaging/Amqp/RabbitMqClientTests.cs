@@ -232,7 +232,7 @@ public sealed class RabbitMqClientTests : IAsyncLifetime
         Assert.True(channel.IsOpen);
     }
 
-    [Fact(Skip = "needs the engine's ordered enqueue of pipelined publishes")]
+    [Fact]
     public async Task Ten_thousand_pipelined_publishes_on_one_channel_are_consumed_in_order()
     {
         await using var connection = await RabbitClients.ConnectAsync(_host.Url);

@@ -12,6 +12,10 @@ internal sealed partial class AmqpChannel
             throw Hard(ReplyCode.NotImplemented, $"prefetch_size!=0 ({m.PrefetchSize})");
         }
         _session.SetPrefetch(m.PrefetchCount, m.Global);
+        if (!m.Global)
+        {
+            _consumerPrefetch = m.PrefetchCount;
+        }
         Output.WriteMethod(Number, new BasicQosOk());
         return ValueTask.CompletedTask;
     }
@@ -20,8 +24,26 @@ internal sealed partial class AmqpChannel
     {
         var queue = QueueOrLast(m.Queue);
         Require(Operation.Read, "queue", queue);
-        var sink = new ConsumerSink(this);
-        var tag = await _session.ConsumeAsync(queue, m.ConsumerTag, m.NoAck, m.Exclusive, m.Arguments, sink).ConfigureAwait(false);
+        var sink = new ConsumerSink(this, m.NoAck);
+        string tag;
+        if (m.NoAck)
+        {
+            // Registered as acknowledging, with a window of its own: the channel acks each delivery once flushed.
+            _session.SetPrefetch(NoAckWindow, global: false);
+            _connection.WatchFlushes(this);
+            try
+            {
+                tag = await _session.ConsumeAsync(queue, m.ConsumerTag, noAck: false, m.Exclusive, m.Arguments, sink).ConfigureAwait(false);
+            }
+            finally
+            {
+                _session.SetPrefetch(_consumerPrefetch, global: false);
+            }
+        }
+        else
+        {
+            tag = await _session.ConsumeAsync(queue, m.ConsumerTag, noAck: false, m.Exclusive, m.Arguments, sink).ConfigureAwait(false);
+        }
         if (!m.NoWait)
         {
             Output.WriteMethod(Number, new BasicConsumeOk(tag));
@@ -55,6 +77,16 @@ internal sealed partial class AmqpChannel
 
     private ValueTask Settle(Settlement settlement)
     {
+        if (!settlement.Multiple && _autoAcked.ContainsKey(settlement.Tag))
+        {
+            // A no-ack delivery was never the client's to settle, as in RabbitMQ.
+            throw Refuse(ReplyCode.PreconditionFailed, $"unknown delivery tag {settlement.Tag}");
+        }
+        if (settlement.Multiple)
+        {
+            // Settle the no-ack deliveries it reaches first, so that a nack with requeue never takes them back.
+            SettleAutoAcked(long.MaxValue, settlement.Tag == 0 ? ulong.MaxValue : settlement.Tag);
+        }
         if (_transaction is { } transaction)
         {
             BufferSettlement(transaction, settlement);
@@ -95,16 +127,55 @@ internal sealed partial class AmqpChannel
     }
 
     /// <summary>Called under the broker's session lock: writes the frames and returns, never calling back into the broker.</summary>
-    public void WriteDelivery(Delivery delivery)
+    public void WriteDelivery(Delivery delivery, bool autoAck)
     {
         if (_ended)
         {
             // The session is closing: it takes the message back as unacknowledged.
             return;
         }
-        Output.WriteContent(Number, new BasicDeliver(delivery.ConsumerTag ?? "", delivery.DeliveryTag, delivery.Redelivered, delivery.Exchange, delivery.RoutingKey),
+        var written = Output.WriteContent(Number, new BasicDeliver(delivery.ConsumerTag ?? "", delivery.DeliveryTag, delivery.Redelivered, delivery.Exchange, delivery.RoutingKey),
             delivery.EncodedProperties.Span, delivery.Body, _connection.FrameMax);
+        if (autoAck && written != 0)
+        {
+            _autoAcked[delivery.DeliveryTag] = 0;
+            _autoAckQueue.Enqueue((delivery.DeliveryTag, written));
+        }
     }
+
+    /// <summary>The output flushed up to <paramref name="covered"/>: the no-ack deliveries written before it are acknowledged.</summary>
+    public void OnFlushed(long covered) => SettleAutoAcked(covered, ulong.MaxValue);
+
+    private void SettleAutoAcked(long covered, ulong upToTag)
+    {
+        lock (_autoAckQueue)
+        {
+            while (_autoAckQueue.TryPeek(out var next) && next.Written <= covered && next.Tag <= upToTag)
+            {
+                _autoAckQueue.TryDequeue(out _);
+                _autoAcked.TryRemove(next.Tag, out _);
+                if (_ended)
+                {
+                    continue;
+                }
+                try
+                {
+                    _session.Ack(next.Tag, false);
+                }
+                catch (BrokerException)
+                {
+                    // The session closed meanwhile, which returned the message: nothing is lost.
+                }
+            }
+        }
+    }
+
+    /// <summary>How many no-ack deliveries may be out before they are flushed to the socket.</summary>
+    private const ushort NoAckWindow = 256;
+
+    private ushort _consumerPrefetch;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ulong, byte> _autoAcked = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(ulong Tag, long Written)> _autoAckQueue = new();
 
     /// <summary>The consumer's queue was deleted: a client that asked to hear of it gets basic.cancel.</summary>
     public void CancelledByBroker(string consumerTag)

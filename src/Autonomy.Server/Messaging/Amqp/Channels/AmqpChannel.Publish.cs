@@ -1,5 +1,6 @@
 using System.Buffers;
-using System.Globalization;
+using System.Buffers.Binary;
+using System.Text;
 using Autonomy.Server.Messaging.Access;
 using Autonomy.Server.Messaging.Model;
 
@@ -16,7 +17,6 @@ internal sealed partial class AmqpChannel
     private int _propertiesLength;
     private int _bodySize;
     private int _bodyFilled;
-    private MessageProperties? _properties;
     private bool _confirming;
     private ulong _nextSequence;
 
@@ -96,7 +96,8 @@ internal sealed partial class AmqpChannel
         }
         try
         {
-            _properties = PropertiesCodec.Decode(encoded);
+            // Checked once here; the broker stores the properties as they are and reads what it needs in place.
+            PropertiesCodec.Peek(encoded);
         }
         catch (FormatException error)
         {
@@ -150,11 +151,9 @@ internal sealed partial class AmqpChannel
     {
         var content = _content!;
         _content = null;
-        var properties = _properties!;
-        _properties = null;
         try
         {
-            CheckPublish(_publish.Exchange, properties);
+            CheckPublish(_publish.Exchange, content.AsSpan(0, _propertiesLength));
         }
         catch
         {
@@ -163,17 +162,19 @@ internal sealed partial class AmqpChannel
         }
         if (_transaction is { } transaction)
         {
-            Buffer(transaction, new BufferedPublish(_publish, properties, content, _propertiesLength, _bodySize));
+            Buffer(transaction, new BufferedPublish(_publish, content, _propertiesLength, _bodySize));
             return;
         }
         var sequence = _confirming ? ++_nextSequence : 0;
-        var outcome = _vhost.PublishAsync(_publish.Exchange, _publish.RoutingKey, properties, content.AsMemory(_propertiesLength, _bodySize));
+        // Flow control is this layer's (connection.blocked), so the broker is told not to hold the publish back itself.
+        var outcome = _vhost.PublishAsync(_publish.Exchange, _publish.RoutingKey, content.AsMemory(0, _propertiesLength),
+            content.AsMemory(_propertiesLength, _bodySize), _publish.Mandatory, skipFlowWait: true, CancellationToken.None);
         var pending = new PendingPublish(outcome, sequence, _publish.Mandatory, _publish.Exchange, _publish.RoutingKey, content, _propertiesLength, _bodySize);
         _connection.AddPublishInFlight(pending.Size);
         _pending.Writer.TryWrite(pending);
     }
 
-    private void CheckPublish(string exchange, MessageProperties properties)
+    private void CheckPublish(string exchange, ReadOnlySpan<byte> encodedProperties)
     {
         Require(Operation.Write, "exchange", exchange);
         var target = _vhost.FindExchangeOrNull(exchange) ?? throw Refuse(ReplyCode.NotFound, $"no exchange '{exchange}' in vhost '{_vhost.Name}'");
@@ -181,15 +182,23 @@ internal sealed partial class AmqpChannel
         {
             throw Refuse(ReplyCode.AccessRefused, $"cannot publish to internal exchange '{exchange}' in vhost '{_vhost.Name}'");
         }
-        if (properties.UserId is { } userId && userId != _connection.UserName)
+        // user-id is rare: it alone is worth decoding the properties for.
+        if ((BinaryPrimitives.ReadUInt16BigEndian(encodedProperties) & UserIdFlag) != 0
+            && PropertiesCodec.Decode(encodedProperties).UserId is { } userId && userId != _connection.UserName)
         {
             throw Refuse(ReplyCode.PreconditionFailed, $"user_id property set to '{userId}' but authenticated user was '{_connection.UserName}'");
         }
-        if (properties.Expiration is { } expiration && !long.TryParse(expiration, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+        var view = PropertiesCodec.Peek(encodedProperties);
+        if (view.HasExpiration && !IsWholeNumber(view.Expiration))
         {
-            throw Refuse(ReplyCode.PreconditionFailed, $"invalid expiration '{expiration}': no_integer");
+            throw Refuse(ReplyCode.PreconditionFailed, $"invalid expiration '{Encoding.UTF8.GetString(view.Expiration)}': no_integer");
         }
     }
+
+    private const ushort UserIdFlag = 1 << 4;
+
+    private static bool IsWholeNumber(ReadOnlySpan<byte> text) =>
+        !text.IsEmpty && text.Length <= 18 && text.IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0;
 
     private void ReleaseContent()
     {

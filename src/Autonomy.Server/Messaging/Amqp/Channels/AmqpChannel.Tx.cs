@@ -35,7 +35,7 @@ internal sealed partial class AmqpChannel
         // transaction, is refused at once rather than at commit.
         if (!settlement.Multiple || settlement.Tag != 0)
         {
-            if (!transaction.SettledTags.Add(settlement.Tag))
+            if (!_session.Holds(settlement.Tag) || !transaction.SettledTags.Add(settlement.Tag))
             {
                 throw Refuse(ReplyCode.PreconditionFailed, $"unknown delivery tag {settlement.Tag}");
             }
@@ -62,8 +62,9 @@ internal sealed partial class AmqpChannel
             var outcomes = new List<ValueTask<PublishOutcome>>(publishes.Count);
             foreach (var publish in publishes)
             {
-                CheckPublish(publish.Method.Exchange, publish.Properties);
-                outcomes.Add(_vhost.PublishAsync(publish.Method.Exchange, publish.Method.RoutingKey, publish.Properties, publish.Body));
+                CheckPublish(publish.Method.Exchange, publish.Properties.Span);
+                outcomes.Add(_vhost.PublishAsync(publish.Method.Exchange, publish.Method.RoutingKey, publish.Properties, publish.Body,
+                    publish.Method.Mandatory, skipFlowWait: true, CancellationToken.None));
             }
             for (var i = 0; i < outcomes.Count; i++)
             {
@@ -71,7 +72,7 @@ internal sealed partial class AmqpChannel
                 var publish = publishes[i];
                 if (outcome == PublishOutcome.Unroutable && publish.Method.Mandatory)
                 {
-                    WriteReturn(publish.Method.Exchange, publish.Method.RoutingKey, publish.Buffer.AsSpan(0, publish.PropertiesLength), publish.Body);
+                    WriteReturn(publish.Method.Exchange, publish.Method.RoutingKey, publish.Properties.Span, publish.Body);
                 }
                 rejected |= outcome == PublishOutcome.Rejected;
             }
@@ -126,8 +127,10 @@ internal sealed partial class AmqpChannel
         }
     }
 
-    private readonly record struct BufferedPublish(BasicPublish Method, MessageProperties Properties, byte[] Buffer, int PropertiesLength, int BodyLength)
+    private readonly record struct BufferedPublish(BasicPublish Method, byte[] Buffer, int PropertiesLength, int BodyLength)
     {
+        public ReadOnlyMemory<byte> Properties => Buffer.AsMemory(0, PropertiesLength);
+
         public ReadOnlyMemory<byte> Body => Buffer.AsMemory(PropertiesLength, BodyLength);
 
         public int Size => PropertiesLength + BodyLength;

@@ -6,8 +6,10 @@ namespace Autonomy.Server.Messaging.Amqp;
 /// <summary>
 /// Where the broker hands a consumer's messages: straight into the connection's output as basic.deliver frames. It
 /// starts closed, holding what arrives, because basic.consume-ok must reach the client before the first delivery.
+/// For a no-ack consumer (<paramref name="autoAck"/>), the channel acknowledges each delivery itself once it is with
+/// the socket, so that the broker never sends such a consumer more than its window ahead of a slow reader.
 /// </summary>
-internal sealed class ConsumerSink(AmqpChannel channel) : IDeliverySink
+internal sealed class ConsumerSink(AmqpChannel channel, bool autoAck) : IDeliverySink
 {
     private readonly Lock _gate = new();
     private List<Delivery>? _held = [];
@@ -21,7 +23,7 @@ internal sealed class ConsumerSink(AmqpChannel channel) : IDeliverySink
                 _held.Add(delivery);
                 return;
             }
-            channel.WriteDelivery(delivery);
+            channel.WriteDelivery(delivery, autoAck);
         }
     }
 
@@ -34,7 +36,7 @@ internal sealed class ConsumerSink(AmqpChannel channel) : IDeliverySink
         {
             foreach (var delivery in _held ?? [])
             {
-                channel.WriteDelivery(delivery);
+                channel.WriteDelivery(delivery, autoAck);
             }
             _held = null;
         }

@@ -24,7 +24,7 @@ internal sealed partial class AmqpConnection
         _readingPaused = true;
         try
         {
-            await broker.Flow.WaitAsync(_lifetime.Token).ConfigureAwait(false);
+            await broker.WaitWhileBlockedAsync(_lifetime.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

@@ -31,6 +31,20 @@ internal sealed partial class AmqpConnection
         _input = transport.Input;
         Output = new OutboundWriter(transport.Output);
         Output.Broken += Abort;
+        Output.Flushed += OnFlushed;
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<AmqpChannel, byte> _flushWatchers = new();
+
+    /// <summary>A channel with a no-ack consumer hears of every flush, to acknowledge what went out.</summary>
+    public void WatchFlushes(AmqpChannel channel) => _flushWatchers[channel] = 0;
+
+    private void OnFlushed(long covered)
+    {
+        foreach (var channel in _flushWatchers.Keys)
+        {
+            channel.OnFlushed(covered);
+        }
     }
 
     public AmqpServer Server { get; }
@@ -289,6 +303,7 @@ internal sealed partial class AmqpConnection
         {
             _channels.Remove(channel.Number);
         }
+        _flushWatchers.TryRemove(channel, out _);
     }
 
     private ValueTask HandleWhileClosing(in Frame frame)
@@ -343,6 +358,7 @@ internal sealed partial class AmqpConnection
             await channel.EndAsync().ConfigureAwait(false);
         }
         _channels.Clear();
+        _flushWatchers.Clear();
     }
 
     private async Task CleanUpAsync()

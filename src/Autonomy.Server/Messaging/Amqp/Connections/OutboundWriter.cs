@@ -22,6 +22,9 @@ internal sealed class OutboundWriter(PipeWriter pipe)
     /// <summary>Raised (once) when the peer stopped taking output: the connection is over.</summary>
     public event Action? Broken;
 
+    /// <summary>Raised after a flush with the count of writes it covered: everything up to it is with the socket.</summary>
+    public event Action<long>? Flushed;
+
     /// <summary>How many runs of frames have been written; the heartbeat compares it between its ticks.</summary>
     public long Writes => Interlocked.Read(ref _writes);
 
@@ -40,20 +43,24 @@ internal sealed class OutboundWriter(PipeWriter pipe)
         }
     }
 
-    /// <summary>A method carrying content (deliver, get-ok, return), its header from the encoded properties, and its body.</summary>
-    public void WriteContent<T>(ushort channel, in T method, ReadOnlySpan<byte> encodedProperties, ReadOnlyMemory<byte> body, uint frameMax)
+    /// <summary>
+    /// A method carrying content (deliver, get-ok, return), its header from the encoded properties, and its body.
+    /// Returns the write's number, which <see cref="Flushed"/> later covers (0: the output is closed).
+    /// </summary>
+    public long WriteContent<T>(ushort channel, in T method, ReadOnlySpan<byte> encodedProperties, ReadOnlyMemory<byte> body, uint frameMax)
         where T : IAmqpMethod
     {
         lock (_gate)
         {
             if (_completed)
             {
-                return;
+                return 0;
             }
             _frames.WriteMethod(pipe, channel, method);
             FrameWriter.WriteContentHeader(pipe, channel, method.ClassId, (ulong)body.Length, encodedProperties);
             FrameWriter.WriteBody(pipe, channel, body, frameMax);
             Written();
+            return _writes;
         }
     }
 
@@ -130,6 +137,7 @@ internal sealed class OutboundWriter(PipeWriter pipe)
         while (true)
         {
             ValueTask<FlushResult> flush;
+            long covered;
             lock (_gate)
             {
                 if (!_dirty || _completed)
@@ -140,6 +148,7 @@ internal sealed class OutboundWriter(PipeWriter pipe)
                     return;
                 }
                 _dirty = false;
+                covered = _writes;
                 flush = pipe.FlushAsync();
             }
             bool over;
@@ -165,6 +174,7 @@ internal sealed class OutboundWriter(PipeWriter pipe)
                 Broken?.Invoke();
                 return;
             }
+            Flushed?.Invoke(covered);
         }
     }
 }
