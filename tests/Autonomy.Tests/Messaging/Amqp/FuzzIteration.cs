@@ -36,6 +36,18 @@ internal sealed class FuzzIteration(int port, string password, int seed, int wor
     /// <summary>Runs the round; returns what went wrong, or null.</summary>
     public async Task<string?> RunAsync()
     {
+        try
+        {
+            return await RunRoundAsync();
+        }
+        catch (Exception error)
+        {
+            return Report($"the round itself failed: {error}");
+        }
+    }
+
+    private async Task<string?> RunRoundAsync()
+    {
         var random = new Random(SeedOf(seed, worker, iteration));
         _frames = FuzzScript.Generate(random, worker, FrameMax);
         _mutations = FuzzMutations.Apply(_frames, random, FrameMax, ChannelMax);

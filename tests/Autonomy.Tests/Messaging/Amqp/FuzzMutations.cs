@@ -40,14 +40,14 @@ internal static class FuzzMutations
                 frame[0] = type;
                 return $"frame {at} ({what}): type set to {type}";
             }
-            case 1:
+            case 1 when frame.Length >= AmqpFrames.HeaderSize:
             {
                 ushort[] channels = [0, 7, (ushort)(channelMax + 1), 65535, (ushort)random.Next(1, 4)];
                 var channel = channels[random.Next(channels.Length)];
                 BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(1), channel);
                 return $"frame {at} ({what}): channel set to {channel}";
             }
-            case 2:
+            case 2 when frame.Length >= AmqpFrames.HeaderSize:
             {
                 var actual = BinaryPrimitives.ReadUInt32BigEndian(frame.AsSpan(3));
                 uint[] sizes = [actual + 1, actual - 1, 0, frameMax + 1, 0xFFFFFFFF, actual + (uint)random.Next(2, 64)];
