@@ -149,7 +149,7 @@ internal static class FuzzMutations
                 return $"content header {at}: weight {weight}";
             case 2:
                 var size = BinaryPrimitives.ReadUInt64BigEndian(frame.AsSpan(payload + 4));
-                ulong[] sizes = [size + 1, size == 0 ? 5 : size - 1, 0, size * 2 + 10, 600UL << 20, 200UL << 20, ulong.MaxValue];
+                ulong[] sizes = [size + 1, size == 0 ? 5 : size - 1, 0, size * 2 + 10, 100UL << 20, 600UL << 20, 200UL << 20, ulong.MaxValue];
                 var chosen = sizes[random.Next(sizes.Length)];
                 BinaryPrimitives.WriteUInt64BigEndian(frame.AsSpan(payload + 4), chosen);
                 return $"content header {at}: body size {size} written as {chosen}";
