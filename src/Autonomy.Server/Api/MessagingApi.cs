@@ -24,6 +24,7 @@ internal static partial class MessagingApi
     public static void Map(WebApplication app, ControlPlane plane)
     {
         var mq = app.MapGroup("/v1/mq");
+        MapRabbitMqVhosts(mq, plane);
         MapVhosts(mq, plane);
         MapExchanges(mq, plane);
         MapPublish(mq, plane);

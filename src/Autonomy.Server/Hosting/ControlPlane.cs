@@ -62,6 +62,12 @@ public sealed class ControlPlane : IAsyncDisposable
     /// <summary>Each service's vhost, user and MESSAGE_QUEUE_HTTP_URL; set once <see cref="ListenAsync(int, int, CancellationToken)"/> has run.</summary>
     internal Messaging.ServiceVirtualHosts? ServiceVhosts { get; private set; }
 
+    // The embedded broker, or the RabbitMQ server the compose file names.
+    private Messaging.MessagingBackends? _messaging;
+
+    /// <summary>The RabbitMQ server that holds a service's vhost, or null when the embedded broker does.</summary>
+    internal Messaging.RabbitMq.RabbitMqBackend? RabbitMqOf(string vhost) => _messaging?.RabbitMqOf(vhost);
+
     /// <summary>Every token the server accepts: the admin-token file's, made ones, and each running replica's.</summary>
     internal TokenRegistry Tokens { get; }
 
@@ -165,7 +171,8 @@ public sealed class ControlPlane : IAsyncDisposable
         BrokerUsers.Open(store);
         _broker = await Messaging.Engine.Broker.OpenAsync(new Messaging.Engine.BrokerOptions { Directory = Path.Combine(StateDirectory, "broker") }, ct);
         ServiceVhosts = new Messaging.ServiceVirtualHosts(_broker, BrokerUsers, () => Port, () => AmqpPort);
-        Supervisor.Messaging = ServiceVhosts;
+        _messaging = new Messaging.MessagingBackends(ServiceVhosts, _broker, () => Supervisor.Project, new Messaging.RabbitMq.RabbitMqPasswords(() => Secrets));
+        Supervisor.Messaging = _messaging;
         _saveLastUse = new Timer(_ => _ = SaveLastUseAsync(), null, LastUseSaveInterval, LastUseSaveInterval);
         await EnsureNamespacesAsync(Supervisor.Project, ct);
         ConfigSync = new ConfigFileSync(Supervisor, _config);
@@ -237,6 +244,7 @@ public sealed class ControlPlane : IAsyncDisposable
         }
         await Supervisor.DisposeAsync();
         await Databases.DisposeAsync();
+        _messaging?.Dispose();
         SecretSync?.Dispose();
         try
         {

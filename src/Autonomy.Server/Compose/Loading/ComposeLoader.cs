@@ -73,6 +73,7 @@ internal sealed partial class ComposeLoad
         CheckDependencyCycles(merged!);
         WarnAboutContainerOnlyFields(merged!);
         ValidateDatabaseFields(merged!, projectDirectory);
+        ValidateMessagingFields(merged!);
         _diagnostics.ThrowIfErrors();
 
         var root = new MappingNode(merged!.Location);
