@@ -87,6 +87,24 @@ public sealed class AmqpServer
         }
     }
 
+    /// <summary>Content buffers rented from the pool and not yet returned; 0 once every connection has ended.</summary>
+    internal long ContentBuffersOutstanding => Interlocked.Read(ref _contentBuffers);
+
+    private long _contentBuffers;
+
+    /// <summary>A pooled buffer for a publish's properties and body, counted until it is returned.</summary>
+    internal byte[] RentContent(int size)
+    {
+        Interlocked.Increment(ref _contentBuffers);
+        return System.Buffers.ArrayPool<byte>.Shared.Rent(size);
+    }
+
+    internal void ReturnContent(byte[] buffer)
+    {
+        Interlocked.Decrement(ref _contentBuffers);
+        System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+    }
+
     internal void NoteUnexpected(Exception error)
     {
         Interlocked.Increment(ref _unexpected);

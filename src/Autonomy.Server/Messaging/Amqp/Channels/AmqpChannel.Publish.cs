@@ -31,16 +31,41 @@ internal sealed partial class AmqpChannel
         return MethodCodec.PeekIds(ids) == (BasicPublish.Class, BasicPublish.Method);
     }
 
-    private static BasicPublish DecodePublish(in System.Buffers.ReadOnlySequence<byte> payload)
+    /// <summary>
+    /// basic.publish read in place: its names come from the connection's cache, so a publisher that repeats them
+    /// allocates no strings. Strict as the codec is: a truncated method or trailing octets cannot be decoded.
+    /// </summary>
+    private BasicPublish DecodePublish(in System.Buffers.ReadOnlySequence<byte> payload)
     {
-        try
+        Span<byte> copy = stackalloc byte[4 + 2 + 256 + 256 + 1];
+        if (payload.Length > copy.Length)
         {
-            return SegmentedPayload.Decode(payload, static span => MethodCodec.DecodeArguments<BasicPublish>(span, BasicPublish.Read));
+            throw Hard(ReplyCode.FrameError, $"cannot decode basic.publish: {payload.Length - copy.Length} octets follow the last argument");
         }
-        catch (AmqpFrameException error)
+        payload.CopyTo(copy);
+        var span = copy[..(int)payload.Length];
+        var position = 4 + 2;
+        var exchange = ShortString(span, ref position);
+        var routingKey = ShortString(span, ref position);
+        if (position + 1 != span.Length)
         {
-            throw AmqpException.From(error);
+            throw Hard(ReplyCode.FrameError, position + 1 > span.Length
+                ? "cannot decode basic.publish: the arguments end early"
+                : $"cannot decode basic.publish: {span.Length - position - 1} octets follow the last argument");
         }
+        var bits = span[position];
+        return new BasicPublish(_connection.Names.Get(exchange), _connection.Names.Get(routingKey), (bits & 1) != 0, (bits & 2) != 0);
+    }
+
+    private ReadOnlySpan<byte> ShortString(ReadOnlySpan<byte> span, ref int position)
+    {
+        if (position >= span.Length || position + 1 + span[position] > span.Length)
+        {
+            throw Hard(ReplyCode.FrameError, "cannot decode basic.publish: the arguments end early");
+        }
+        var text = span.Slice(position + 1, span[position]);
+        position += 1 + text.Length;
+        return text;
     }
 
     private void BeginPublish(BasicPublish publish)
@@ -117,7 +142,7 @@ internal sealed partial class AmqpChannel
         _bodySize = (int)bodySize;
         _bodyFilled = 0;
         // A frame's worth to start with, grown as the body arrives: the size a header declares is the peer's word only.
-        _content = ArrayPool<byte>.Shared.Rent(_propertiesLength + Math.Min(_bodySize, (int)_connection.FrameMax));
+        _content = _connection.Server.RentContent(_propertiesLength + Math.Min(_bodySize, (int)_connection.FrameMax));
         encoded.CopyTo(_content);
         if (_bodySize == 0)
         {
@@ -138,9 +163,9 @@ internal sealed partial class AmqpChannel
         var needed = _propertiesLength + _bodyFilled + (int)payload.Length;
         if (needed > _content!.Length)
         {
-            var grown = ArrayPool<byte>.Shared.Rent(Math.Min(_propertiesLength + _bodySize, Math.Max(needed, _content.Length * 2)));
+            var grown = _connection.Server.RentContent(Math.Min(_propertiesLength + _bodySize, Math.Max(needed, _content.Length * 2)));
             _content.AsSpan(0, _propertiesLength + _bodyFilled).CopyTo(grown);
-            ArrayPool<byte>.Shared.Return(_content);
+            _connection.Server.ReturnContent(_content);
             _content = grown;
         }
         payload.CopyTo(_content.AsSpan(_propertiesLength + _bodyFilled));
@@ -166,7 +191,7 @@ internal sealed partial class AmqpChannel
         }
         catch
         {
-            ArrayPool<byte>.Shared.Return(content);
+            _connection.Server.ReturnContent(content);
             throw;
         }
         if (_transaction is { } transaction)

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Autonomy.Server.Messaging.Model;
 
 namespace Autonomy.Server.Messaging.Amqp;
@@ -22,7 +21,7 @@ internal sealed partial class AmqpChannel
     {
         if (transaction.Bytes + publish.Size > _connection.Options.MaxTransactionBytes)
         {
-            ArrayPool<byte>.Shared.Return(publish.Buffer);
+            Return(publish.Buffer);
             throw Refuse(ReplyCode.PreconditionFailed, $"tx buffer limit of {_connection.Options.MaxTransactionBytes} bytes reached");
         }
         transaction.Publishes.Add(publish);
@@ -81,7 +80,7 @@ internal sealed partial class AmqpChannel
         {
             foreach (var publish in publishes)
             {
-                ArrayPool<byte>.Shared.Return(publish.Buffer);
+                Return(publish.Buffer);
             }
         }
         foreach (var settlement in settlements)
@@ -98,7 +97,7 @@ internal sealed partial class AmqpChannel
     private ValueTask Rollback()
     {
         var transaction = _transaction ?? throw Refuse(ReplyCode.PreconditionFailed, "channel is not transactional");
-        transaction.Clear();
+        transaction.Clear(Return);
         Output.WriteMethod(Number, new TxRollbackOk());
         return ValueTask.CompletedTask;
     }
@@ -114,11 +113,11 @@ internal sealed partial class AmqpChannel
 
         public long Bytes { get; set; }
 
-        public void Clear()
+        public void Clear(Action<byte[]> giveBack)
         {
             foreach (var publish in Publishes)
             {
-                ArrayPool<byte>.Shared.Return(publish.Buffer);
+                giveBack(publish.Buffer);
             }
             Publishes.Clear();
             Settlements.Clear();

@@ -102,9 +102,33 @@ internal sealed partial class AmqpChannel
             BeginPublish(DecodePublish(frame.Payload));
             return _connection.Broker.IsBlocked ? _connection.WaitWhileBlockedAsync() : ValueTask.CompletedTask;
         }
+        if (TryReadAck(frame.Payload, out var ack))
+        {
+            // The other per-message method: read in place, not boxed.
+            (_classId, _methodId) = (BasicAck.Class, BasicAck.Method);
+            return Settle(new Settlement(SettlementKind.Ack, ack.DeliveryTag, ack.Multiple, false));
+        }
         var method = AmqpConnection.DecodeMethod(frame.Payload);
         (_classId, _methodId) = (method.ClassId, method.MethodId);
         return HandleMethod(method);
+    }
+
+    /// <summary>A well-formed basic.ack (ids, tag, one octet of bits); anything else goes through the general decoder.</summary>
+    private static bool TryReadAck(in System.Buffers.ReadOnlySequence<byte> payload, out BasicAck ack)
+    {
+        ack = default;
+        if (payload.Length != 4 + 8 + 1)
+        {
+            return false;
+        }
+        Span<byte> bytes = stackalloc byte[13];
+        payload.CopyTo(bytes);
+        if (MethodCodec.PeekIds(bytes) != (BasicAck.Class, BasicAck.Method))
+        {
+            return false;
+        }
+        ack = new BasicAck(System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes[4..]), (bytes[12] & 1) != 0);
+        return true;
     }
 
     private ValueTask HandleMethod(IAmqpMethod method) => method switch
@@ -219,7 +243,7 @@ internal sealed partial class AmqpChannel
         }
         _ended = true;
         ReleaseContent();
-        _transaction?.Clear();
+        _transaction?.Clear(Return);
         _pending.Writer.TryComplete();
         await _session.DisposeAsync().ConfigureAwait(false);
     }
@@ -251,11 +275,11 @@ internal sealed partial class AmqpChannel
         });
     }
 
-    private static void Return(byte[]? buffer)
+    private void Return(byte[]? buffer)
     {
         if (buffer is not null)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            _connection.Server.ReturnContent(buffer);
         }
     }
 

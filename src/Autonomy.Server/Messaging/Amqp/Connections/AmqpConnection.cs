@@ -41,6 +41,10 @@ internal sealed partial class AmqpConnection
 
     private void OnFlushed(long covered)
     {
+        if (_flushWatchers.IsEmpty)
+        {
+            return;
+        }
         foreach (var channel in _flushWatchers.Keys)
         {
             channel.OnFlushed(covered);
@@ -52,6 +56,9 @@ internal sealed partial class AmqpConnection
     public AmqpOptions Options { get; }
 
     public OutboundWriter Output { get; }
+
+    /// <summary>The names publishes on this connection repeat; used by the reader only.</summary>
+    public NameCache Names { get; } = new();
 
     public Broker Broker => Server.Broker;
 

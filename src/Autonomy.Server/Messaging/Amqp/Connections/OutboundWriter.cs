@@ -9,7 +9,7 @@ namespace Autonomy.Server.Messaging.Amqp;
 /// frames are never interleaved with another's on the same channel. One flusher at a time sends whatever has
 /// accumulated, so that many frames leave in one write.
 /// </summary>
-internal sealed class OutboundWriter(PipeWriter pipe)
+internal sealed class OutboundWriter(PipeWriter pipe) : IThreadPoolWorkItem
 {
     private readonly Lock _gate = new();
     private readonly FrameWriter _frames = new();
@@ -128,11 +128,17 @@ internal sealed class OutboundWriter(PipeWriter pipe)
         {
             _flushing = true;
             // Later: whatever else is written before the flusher runs leaves in the same write.
-            ThreadPool.UnsafeQueueUserWorkItem(static state => _ = ((OutboundWriter)state!).FlushLoopAsync(), this);
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
         }
     }
 
-    private async Task FlushLoopAsync()
+    void IThreadPoolWorkItem.Execute() => FlushPending();
+
+    /// <summary>
+    /// Flushes until nothing is pending. A flush the socket takes at once (the usual case) costs no allocation; one
+    /// that must wait for the peer to read continues asynchronously.
+    /// </summary>
+    private void FlushPending()
     {
         while (true)
         {
@@ -149,32 +155,78 @@ internal sealed class OutboundWriter(PipeWriter pipe)
                 }
                 _dirty = false;
                 covered = _writes;
-                flush = pipe.FlushAsync();
-            }
-            bool over;
-            try
-            {
-                var result = await flush.ConfigureAwait(false);
-                over = result.IsCompleted || result.IsCanceled;
-            }
-            catch (Exception error) when (error is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException
-                or System.Net.Sockets.SocketException or Microsoft.AspNetCore.Connections.ConnectionResetException)
-            {
-                over = true;
-            }
-            if (over)
-            {
-                lock (_gate)
+                try
                 {
-                    _completed = true;
-                    _flushing = false;
-                    _idle?.TrySetResult();
-                    _idle = null;
+                    flush = pipe.FlushAsync();
                 }
-                Broken?.Invoke();
+                catch (Exception error) when (IsTransportFailure(error))
+                {
+                    flush = ValueTask.FromResult(new FlushResult(isCanceled: false, isCompleted: true));
+                }
+            }
+            if (!flush.IsCompleted)
+            {
+                _ = AwaitFlushAsync(flush, covered);
                 return;
             }
-            Flushed?.Invoke(covered);
+            if (!Completed(flush, covered))
+            {
+                return;
+            }
         }
     }
+
+    private async Task AwaitFlushAsync(ValueTask<FlushResult> flush, long covered)
+    {
+        try
+        {
+            await flush.ConfigureAwait(false);
+        }
+        catch (Exception error) when (IsTransportFailure(error))
+        {
+            Over();
+            return;
+        }
+        if (Completed(flush, covered))
+        {
+            FlushPending();
+        }
+    }
+
+    /// <summary>Handles a finished flush; false when the peer is gone.</summary>
+    private bool Completed(ValueTask<FlushResult> flush, long covered)
+    {
+        bool over;
+        try
+        {
+            var result = flush.Result;
+            over = result.IsCompleted || result.IsCanceled;
+        }
+        catch (Exception error) when (IsTransportFailure(error))
+        {
+            over = true;
+        }
+        if (over)
+        {
+            Over();
+            return false;
+        }
+        Flushed?.Invoke(covered);
+        return true;
+    }
+
+    private void Over()
+    {
+        lock (_gate)
+        {
+            _completed = true;
+            _flushing = false;
+            _idle?.TrySetResult();
+            _idle = null;
+        }
+        Broken?.Invoke();
+    }
+
+    private static bool IsTransportFailure(Exception error) => error is IOException or ObjectDisposedException or InvalidOperationException
+        or OperationCanceledException or System.Net.Sockets.SocketException or Microsoft.AspNetCore.Connections.ConnectionResetException;
 }
