@@ -95,6 +95,7 @@ public sealed class AmqpFuzzTests(ITestOutputHelper output)
                 await Eventually.TrueAsync(() => host.Server.OpenSessions("fuzz") == 0, "every channel's session closed");
                 await Eventually.TrueAsync(() => vhost.Queues.All(q => q.Consumers == 0), "no consumer is left on any queue");
                 await Eventually.TrueAsync(() => vhost.Queues.All(q => !q.Exclusive), "no exclusive queue outlived its connection");
+                await Eventually.TrueAsync(() => host.Server.ContentBuffersOutstanding == 0, "every content buffer went back to the pool");
 
                 await NormalClientWorksAsync($"amqp://fuzz:{fuzzPassword}@127.0.0.1:{host.Port}/fuzz");
                 await Eventually.TrueAsync(() => host.Server.LiveConnections == 0, "the normal client's connection ended");
