@@ -8,7 +8,11 @@ using RabbitMQ.Client.Exceptions;
 
 namespace Autonomy.Tests.Messaging.Amqp;
 
-/// <summary>RabbitMQ's own .NET client, unchanged, against the embedded broker's AMQP listener.</summary>
+/// <summary>
+/// RabbitMQ's own .NET client, unchanged, against the embedded broker's AMQP listener. Run apart from the rest: ten
+/// thousand messages in flight would disturb the tests that measure the process's heap.
+/// </summary>
+[Collection(nameof(RabbitMqClientTests))]
 public sealed class RabbitMqClientTests : IAsyncLifetime
 {
     private AmqpBrokerHost _host = null!;
@@ -332,6 +336,9 @@ public sealed class RabbitMqClientTests : IAsyncLifetime
         await using var channel = await connection.CreateChannelAsync();
         await channel.QueueDeclareAsync("alive", durable: false, exclusive: false, autoDelete: false);
     }
+
+    [CollectionDefinition(nameof(RabbitMqClientTests), DisableParallelization = true)]
+    public sealed class Alone;
 
     private sealed class CancelNotedConsumer(IChannel channel) : AsyncDefaultBasicConsumer(channel)
     {
