@@ -176,6 +176,8 @@ public sealed class ControlPlane : IAsyncDisposable
         _saveLastUse = new Timer(_ => _ = SaveLastUseAsync(), null, LastUseSaveInterval, LastUseSaveInterval);
         await EnsureNamespacesAsync(Supervisor.Project, ct);
         ConfigSync = new ConfigFileSync(Supervisor, _config);
+        // Whichever backend gives the services their vhosts, the rabbitmq image is served here.
+        Supervisor.EmbeddedBroker = new Messaging.RabbitMqImageBroker(_broker, BrokerUsers, () => AmqpPort);
         Canaries = new CanaryReleases(_config, Supervisor) { ReplicasChanged = ConfigSync.RefreshAsync };
         ConfigSync.Canaries = Canaries;
         ConfigSync.Attach();

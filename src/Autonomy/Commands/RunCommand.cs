@@ -54,6 +54,11 @@ internal static class RunCommand
                 await System.Console.Error.WriteLineAsync($"error: {e.Message}");
                 return 1;
             }
+            if (plan.EmbeddedBroker is { } image)
+            {
+                await System.Console.Error.WriteLineAsync($"error: service '{name}' is the image {image.Image}, served by Autonomy's embedded broker: it has no program to run (autonomy up serves it)");
+                return 1;
+            }
             var words = (parse.GetValue(commandLine) ?? []).Concat(parse.UnmatchedTokens).ToList();
             IReadOnlyList<string> argv = words.Count > 0 ? words : plan.Command;
             var platform = new Dictionary<string, string>

@@ -71,7 +71,7 @@ public sealed partial class ExamplesTests
         var env = new Dictionary<string, string?> { ["WEB_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture), ["PATH"] = "/usr/bin:/bin" };
         try
         {
-            await SetFlaskSecretsAsync(folder, env);
+            await ExampleFolder.SetFlaskSecretsAsync(folder, env);
             var up = await Repository.RunAutonomyAsync(folder, ["up", "-d"], env);
             Assert.True(up.ExitCode == 0, up.ToString());
             var (_, pids) = await ServiceAsync(folder, "web", env);

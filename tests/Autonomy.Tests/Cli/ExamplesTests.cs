@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Autonomy.Tests.TestUtilities;
 
@@ -12,30 +11,7 @@ public sealed partial class ExamplesTests : IDisposable
     public void Dispose() => _copy.Dispose();
 
     /// <summary>A copy of an example in a temporary folder, so that its state never lands in the repository.</summary>
-    private string CopyExample(string name)
-    {
-        var source = Path.Combine(Repository.Root, "examples", name);
-        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
-        {
-            var relative = Path.GetRelativePath(source, file);
-            if (relative.Split('/').Any(part => part is "bin" or "obj" or ".autonomy"))
-            {
-                continue;
-            }
-            var target = Path.Combine(_copy.Directory, relative);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-        // examples/Directory.Build.props stays behind; this one tells the copy where the client library is.
-        File.WriteAllText(Path.Combine(_copy.Directory, "Directory.Build.props"), $"""
-            <Project>
-              <PropertyGroup>
-                <AutonomyClientProject>{Path.Combine(Repository.Root, "src", "Autonomy.Client", "Autonomy.Client.csproj")}</AutonomyClientProject>
-              </PropertyGroup>
-            </Project>
-            """);
-        return _copy.Directory;
-    }
+    private string CopyExample(string name) => ExampleFolder.Copy(name, _copy.Directory);
 
     private static int FreePort()
     {
@@ -80,24 +56,12 @@ public sealed partial class ExamplesTests : IDisposable
     }
 
     /// <summary>The Flask example's external secrets, set as its compose file says to before the first up.</summary>
-    private static async Task SetFlaskSecretsAsync(string folder, IDictionary<string, string?> env)
-    {
-        foreach (var name in new[] { "database_password", "rabbitmq_password" })
-        {
-            var set = await Repository.RunAutonomyAsync(folder, ["secrets", "set", name], env, stdin: System.Text.Encoding.UTF8.GetBytes($"{name} of the example\n"));
-            Assert.True(set.ExitCode == 0, set.ToString());
-        }
-    }
 
     [Fact]
     public async Task TheArticlesFlaskAppRuns()
     {
         // Debian's python3-flask (scripts/test installs it): run with the system's python3 first on PATH.
-        using (var check = Process.Start(new ProcessStartInfo("/usr/bin/python3", ["-c", "import flask"]) { RedirectStandardError = true })!)
-        {
-            await check.WaitForExitAsync();
-            Assert.True(check.ExitCode == 0, "Flask is missing: install Debian's python3-flask (scripts/test does)");
-        }
+        await ExampleFolder.RequireFlaskAndPikaAsync();
         var folder = CopyExample("flask");
         var port = FreePort();
         var env = new Dictionary<string, string?> { ["WEB_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture), ["PATH"] = "/usr/bin:/bin" };
@@ -107,12 +71,22 @@ public sealed partial class ExamplesTests : IDisposable
             var unset = await Repository.RunAutonomyAsync(folder, ["up", "-d"], env);
             Assert.Equal(1, unset.ExitCode);
             Assert.Contains("autonomy secrets set rabbitmq_password < FILE", unset.StandardError, StringComparison.Ordinal);
-            await SetFlaskSecretsAsync(folder, env);
+            await ExampleFolder.SetFlaskSecretsAsync(folder, env);
             var up = await Repository.RunAutonomyAsync(folder, ["up", "-d"], env);
             Assert.True(up.ExitCode == 0, up.ToString());
             using var http = new HttpClient();
             Assert.Contains("Hello from an autonomous service", await http.GetStringAsync($"http://127.0.0.1:{port}/"));
             Assert.Contains("ok", await http.GetStringAsync($"http://127.0.0.1:{port}/health"));
+
+            // Its broker, declared by the rabbitmq image, is the embedded one; a message goes through it with pika.
+            var ps = await Repository.RunAutonomyAsync(folder, ["ps"], env);
+            Assert.Contains("messagequeue: Autonomy's embedded broker, in place of the image rabbitmq:3", ps.StandardOutput, StringComparison.Ordinal);
+            using (var published = await http.PostAsync($"http://127.0.0.1:{port}/messages", new StringContent("hello through the broker")))
+            {
+                Assert.True(published.StatusCode == System.Net.HttpStatusCode.Created, await published.Content.ReadAsStringAsync());
+            }
+            await RunningProject.WaitUntilAsync(() => http.GetStringAsync($"http://127.0.0.1:{port}/messages").Result.Contains("hello through the broker", StringComparison.Ordinal),
+                "the web service's consumer received the message it published");
         }
         finally
         {
@@ -121,7 +95,7 @@ public sealed partial class ExamplesTests : IDisposable
     }
 
     [Fact]
-    public async Task HelloAnswersOnItsPort()
+    public async Task HelloAnswersOnItsPortAndSendsAMessageThroughItsBroker()
     {
         var folder = CopyExample("hello");
         try
@@ -131,6 +105,22 @@ public sealed partial class ExamplesTests : IDisposable
             var port = JsonDocument.Parse((await Repository.RunAutonomyAsync(folder, ["ps", "--format", "json"])).StandardOutput).RootElement[0].GetProperty("port").GetInt32();
             using var http = new HttpClient();
             Assert.Equal("Hello from hello-1\n", await http.GetStringAsync($"http://127.0.0.1:{port}/"));
+
+            // RabbitMQ.Client, with nothing but MESSAGE_QUEUE_URL: published with confirms, received by its own consumer.
+            using (var published = await http.PostAsync($"http://127.0.0.1:{port}/messages", new StringContent("hello through RabbitMQ.Client")))
+            {
+                Assert.True(published.StatusCode == System.Net.HttpStatusCode.Created, await published.Content.ReadAsStringAsync());
+            }
+            await RunningProject.WaitUntilAsync(() => http.GetStringAsync($"http://127.0.0.1:{port}/messages").Result.Contains("hello through RabbitMQ.Client", StringComparison.Ordinal),
+                "hello's consumer received the message it published");
+            // In its own vhost, acknowledged once kept.
+            await RunningProject.WaitUntilAsync(() =>
+            {
+                var queues = Repository.RunAutonomyAsync(folder, ["mq", "ls", "--vhost", "hello", "--format", "json"]).Result;
+                using var listed = JsonDocument.Parse(queues.StandardOutput);
+                var queue = listed.RootElement.GetProperty("queues").EnumerateArray().Single(q => q.GetProperty("name").GetString() == "messages");
+                return (queue.GetProperty("published").GetInt64(), queue.GetProperty("messages").GetInt64()) == (1L, 0L);
+            }, "the message was published once to hello's vhost and acknowledged");
         }
         finally
         {

@@ -125,7 +125,7 @@ public sealed class ManagedPostgresTests
     [InlineData("http://web:8080/db", "http://web:8080/db")]
     [InlineData("db:5432", "db:5432")]
     public void DockerAddressesOfTheServerBecomeLoopback(string value, string expected) =>
-        Assert.Equal(expected, Autonomy.Server.Data.Managed.ImageAddresses.Rewrite(value, new Dictionary<string, int> { ["db"] = 6000 }));
+        Assert.Equal(expected, Autonomy.Server.Data.Managed.ImageAddresses.Rewrite(value, new Dictionary<string, Autonomy.Server.Data.Managed.ImageServer> { ["db"] = Autonomy.Server.Data.Managed.ImageServer.Postgres(6000) }));
 
     private static async Task<object?> ScalarAsync(string connectionString, string sql)
     {

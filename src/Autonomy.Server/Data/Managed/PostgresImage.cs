@@ -14,19 +14,12 @@ public static class PostgresImage
     public static bool IsPostgres(string image, out int? major)
     {
         major = null;
-        var reference = image.Split('@')[0];
-        var slash = reference.LastIndexOf('/');
-        var repository = slash < 0 ? reference : reference[..slash];
-        var rest = slash < 0 ? reference : reference[(slash + 1)..];
-        var colon = rest.IndexOf(':', StringComparison.Ordinal);
-        var name = colon < 0 ? rest : rest[..colon];
-        if (name != "postgres" || (slash >= 0 && repository is not ("library" or "docker.io/library" or "index.docker.io/library" or "registry-1.docker.io/library")))
+        if (!OfficialImage.Is(image, "postgres", out var tag))
         {
             return false;
         }
-        if (colon >= 0)
+        if (tag is not null)
         {
-            var tag = rest[(colon + 1)..];
             var digits = new string([.. tag.TakeWhile(char.IsAsciiDigit)]);
             if (int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
             {

@@ -94,6 +94,24 @@ public sealed class BrokerUsers
         return password;
     }
 
+    /// <summary>
+    /// Makes (or makes again) the user a rabbitmq image's environment names, with everything on the vhost it names.
+    /// Like a service's own user it lives in memory and is made at each <c>up</c>, from the compose file that holds
+    /// its password in clear: a salted hash of that is enough here, and spares every login a PBKDF2 run. It gets
+    /// none of the administrator rights the image's user has in RabbitMQ: here those would reach every service's vhost.
+    /// </summary>
+    public void AddImageUser(string service, string user, string password, string vhost)
+    {
+        // The user the image named before its environment changed logs in no more.
+        foreach (var old in _services.Values.Where(u => u.Service == service && u.Name != user && u.Name != service).ToList())
+        {
+            _services.TryRemove(old.Name, out _);
+            Permissions.GiveService(old.Name, []);
+        }
+        _services[user] = new BrokerUser(user, PasswordHash.OfGenerated(password), [], service);
+        Permissions.GiveService(user, [VhostPermission.All(user, vhost)]);
+    }
+
     /// <summary>What a service's user may do, after its grants changed (a reconcile): its password stays.</summary>
     public void GiveService(string service, IEnumerable<Permission> grants)
     {

@@ -45,4 +45,11 @@ public sealed record ServicePlan
 
     /// <summary>Set when the service is a PostgreSQL server Autonomy runs (the postgres image, or the server it adds).</summary>
     public Data.Managed.ManagedServerPlan? ManagedServer { get; init; }
+
+    /// <summary>
+    /// Set when the service is the rabbitmq image, which the embedded broker (in the server's own process)
+    /// satisfies: it runs no process, its one replica is running at once and healthy once the broker's AMQP
+    /// listener accepts connections.
+    /// </summary>
+    public Messaging.RabbitMqImagePlan? EmbeddedBroker { get; init; }
 }

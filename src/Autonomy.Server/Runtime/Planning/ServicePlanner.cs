@@ -62,9 +62,13 @@ internal sealed partial class ServicePlanner(ComposeProject project, SupervisorO
             {
                 return PlanPostgresImage(service, img, major);
             }
+            if (service.Image is { } broker && Server.Messaging.RabbitMqImage.IsRabbitMq(broker))
+            {
+                return PlanRabbitMqImage(service, broker);
+            }
             var what = service.Image is { } i ? $"only an image ({i})" : "neither a command nor a build";
             Problem(service, $"it has {what}, and without a container engine Autonomy runs services as native processes"
-                + (service.Image is null ? "" : $"; of images, it satisfies {Data.Managed.PostgresImage.Satisfiable}"),
+                + (service.Image is null ? "" : $"; of images, it satisfies {Data.Managed.PostgresImage.Satisfiable}, and {Server.Messaging.RabbitMqImage.Satisfiable}"),
                 "give it 'build:' (a folder with a Dockerfile whose CMD says how to run it) or 'command:' (the program to run)");
             return null;
         }

@@ -155,6 +155,10 @@ internal sealed class Replica
     {
         var plan = _service.Plan;
         var supervisor = _service.Supervisor;
+        if (plan.EmbeddedBroker is not null)
+        {
+            return await StandInAsync(plan);
+        }
         _restartForHealth = false;
         Dictionary<string, string> environment;
         try
@@ -217,6 +221,36 @@ internal sealed class Replica
         }
     }
 
+    /// <summary>
+    /// The replica of a service the embedded broker serves: there is no process to run (the broker lives in the
+    /// server's own process), so it is running at once, and its health is the probe of the broker's AMQP port
+    /// that its plan names. It ends only when stopped; an unhealthy broker is not restarted from here.
+    /// </summary>
+    private async Task<int> StandInAsync(ServicePlan plan)
+    {
+        if (Port == 0)
+        {
+            Log(LogStream.System, $"could not start: {plan.CommandSource} runs only in Autonomy's server");
+            ExitCode = 127;
+            return 127;
+        }
+        StartedAt = DateTimeOffset.UtcNow;
+        HasStarted = true;
+        ExitCode = null;
+        Log(LogStream.System, $"served by {plan.CommandSource}, on 127.0.0.1:{Port}");
+        Health = plan.Health is null ? HealthStatus.None : HealthStatus.Starting;
+        SetState(ReplicaState.Running);
+        if (plan.Health is { } spec)
+        {
+            await IgnoreCancellation(MonitorAsync(spec, new Dictionary<string, string>(), null, _stop.Token));
+        }
+        else
+        {
+            await IgnoreCancellation(Task.Delay(Timeout.Infinite, _stop.Token));
+        }
+        return 0;
+    }
+
     /// <summary>What the replica held only while its process ran: its token and its secret files.</summary>
     private void Release()
     {
@@ -224,7 +258,7 @@ internal sealed class Replica
         _service.Supervisor.SecretFiles.Remove(Id);
     }
 
-    private async Task MonitorAsync(HealthSpec spec, IReadOnlyDictionary<string, string> environment, NativeProcess process, CancellationToken ct)
+    private async Task MonitorAsync(HealthSpec spec, IReadOnlyDictionary<string, string> environment, NativeProcess? process, CancellationToken ct)
     {
         IHealthProbe probe = spec.Kind switch
         {
@@ -239,7 +273,7 @@ internal sealed class Replica
             LastCheck = result.Output;
             Log(LogStream.System, $"health: {status.ToString().ToLowerInvariant()} ({result.Output})");
             _service.NotifyChanged();
-            if (status == HealthStatus.Unhealthy && _service.Plan.Service.Restart.Kind != RestartKind.No)
+            if (status == HealthStatus.Unhealthy && process is not null && _service.Plan.Service.Restart.Kind != RestartKind.No)
             {
                 // An unhealthy replica is replaced as a crashed one would be.
                 _restartForHealth = true;

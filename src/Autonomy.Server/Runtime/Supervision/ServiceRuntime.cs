@@ -120,7 +120,7 @@ internal sealed class ServiceRuntime
             var added = new List<Replica>();
             while (Replicas.Count < count)
             {
-                var replica = new Replica(this, _nextIndex++, Supervisor.Ports.Allocate());
+                var replica = new Replica(this, _nextIndex++, ReplicaPort());
                 lock (_replicas)
                 {
                     _replicas.Add(replica);
@@ -159,7 +159,7 @@ internal sealed class ServiceRuntime
         {
             foreach (var old in Replicas.Where(r => only is null || only.Contains(r.Id)))
             {
-                var fresh = new Replica(this, old.Index, Supervisor.Ports.Allocate());
+                var fresh = new Replica(this, old.Index, ReplicaPort());
                 await old.StopAsync();
                 lock (_replicas)
                 {
@@ -174,6 +174,12 @@ internal sealed class ServiceRuntime
             _scaling.Release();
         }
     }
+
+    /// <summary>
+    /// A new replica's own port; for a service the embedded broker serves, the broker's AMQP port, which its
+    /// health probe and the service's forwarders then reach (0 where no broker runs: it cannot start).
+    /// </summary>
+    private int ReplicaPort() => Plan.EmbeddedBroker is null ? Supervisor.Ports.Allocate() : Supervisor.EmbeddedBroker?.AmqpPort ?? 0;
 
     public async Task StopAsync()
     {

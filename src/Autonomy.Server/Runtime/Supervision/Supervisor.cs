@@ -46,6 +46,9 @@ public sealed class Supervisor : IAsyncDisposable
     /// <summary>Set by the server before <see cref="UpAsync"/>: each service's own broker vhost and user.</summary>
     public IServiceMessaging? Messaging { get; set; }
 
+    /// <summary>Set by the server before <see cref="UpAsync"/>: the broker that serves services declared by the rabbitmq image.</summary>
+    public IEmbeddedBroker? EmbeddedBroker { get; set; }
+
     /// <summary>Writes the compose configs of each replica before it starts.</summary>
     public ReplicaConfigFiles ConfigFiles { get; }
 
@@ -163,15 +166,27 @@ public sealed class Supervisor : IAsyncDisposable
         }
     }
 
-    /// <summary>Before anything of the service runs: its own vhost and broker user.</summary>
+    /// <summary>
+    /// Before anything of the service runs: its own vhost and broker user. A service the embedded broker
+    /// serves runs nothing that would log in as itself: it gets the image's vhost and user instead.
+    /// </summary>
     private async Task PrepareMessagingAsync(ServicePlan plan, CancellationToken ct)
     {
-        if (Messaging is null)
-        {
-            return;
-        }
         try
         {
+            if (plan.EmbeddedBroker is { } image)
+            {
+                if (EmbeddedBroker is null)
+                {
+                    throw new ServiceStartException(plan.Name, $"is the image {image.Image}, which only Autonomy's server (with its embedded broker) can serve", []);
+                }
+                await EmbeddedBroker.PrepareImageAsync(plan.Name, image, ct);
+                return;
+            }
+            if (Messaging is null)
+            {
+                return;
+            }
             await Messaging.PrepareAsync(plan, ct);
         }
         catch (Server.Messaging.Model.BrokerException e)
@@ -296,7 +311,8 @@ public sealed class Supervisor : IAsyncDisposable
     public IReadOnlyList<ServiceStatus> Status() =>
         [.. _plans.Where(p => _services.ContainsKey(p.Name)).Select(p => _services[p.Name]).Select(s => new ServiceStatus(s.Name, s.Plan.ServicePort, [.. s.Replicas.Select(r => r.Status())], s.Stage, Runs(s.Plan), Databases?.HealthOf(s.Name)))];
 
-    private static string? Runs(ServicePlan plan) => plan.ManagedServer is not { } server ? null
+    private static string? Runs(ServicePlan plan) => plan.EmbeddedBroker is { } broker ? broker.Runs
+        : plan.ManagedServer is not { } server ? null
         : server.Image is { } image ? $"Autonomy's managed PostgreSQL {server.Binaries.Major}, in place of the image {image}"
         : $"Autonomy's managed PostgreSQL {server.Binaries.Major}, for the services on x-autonomy.database: postgres";
 
@@ -361,7 +377,7 @@ public sealed class Supervisor : IAsyncDisposable
             platform[key] = value;
         }
         var environment = ReplicaEnvironment.Build(Inherited, plan, platform);
-        var servers = _plans.Where(p => p.ManagedServer?.Image is not null).ToDictionary(p => p.Name, p => p.ServicePort, StringComparer.Ordinal);
+        var servers = ImageServers();
         foreach (var (key, value) in plan.Service.Environment)
         {
             if (value is { Length: > 0 } && environment.TryGetValue(key, out var current) && current == value)
@@ -370,6 +386,24 @@ public sealed class Supervisor : IAsyncDisposable
             }
         }
         return environment;
+    }
+
+    /// <summary>The services that stand in for an image, by the address their clients name: a PostgreSQL server's stable port, the broker's AMQP listener.</summary>
+    private Dictionary<string, Data.Managed.ImageServer> ImageServers()
+    {
+        var servers = new Dictionary<string, Data.Managed.ImageServer>(StringComparer.Ordinal);
+        foreach (var plan in _plans)
+        {
+            if (plan.ManagedServer?.Image is not null)
+            {
+                servers[plan.Name] = Data.Managed.ImageServer.Postgres(plan.ServicePort);
+            }
+            else if (plan.EmbeddedBroker is not null && EmbeddedBroker is not null)
+            {
+                servers[plan.Name] = Data.Managed.ImageServer.RabbitMq(EmbeddedBroker.AmqpPort);
+            }
+        }
+        return servers;
     }
 
     private IEnumerable<ServiceDefinition>? Selected(IReadOnlyCollection<string>? only)

@@ -223,6 +223,15 @@ public sealed class ProtocolErrorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Update_secret_is_refused_as_RabbitMQs_password_backend_refuses_it()
+    {
+        await using var client = await OpenAsync();
+        // connection.update-secret (10, 70): new-secret longstr, reason shortstr.
+        await client.SendFrameAsync(1, 0, [0, 10, 0, 70, 0, 0, 0, 1, (byte)'x', 0]);
+        await ExpectConnectionCloseAsync(client, 530, "NOT_ALLOWED - New secret was refused by one of the backends", 10, 70);
+    }
+
+    [Fact]
     public async Task Nothing_published_after_a_refused_publish_on_the_channel_is_stored()
     {
         await _host.Vhost.DeclareQueueAsync(new QueueDeclaration("kept"));

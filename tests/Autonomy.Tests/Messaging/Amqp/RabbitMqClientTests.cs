@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
+using Autonomy.Server.Messaging.Engine;
+using Autonomy.Server.Messaging.Storage;
 using Autonomy.Tests.Messaging.Engine;
 using Autonomy.Tests.TestUtilities;
 using RabbitMQ.Client;
@@ -93,6 +95,40 @@ public sealed class RabbitMqClientTests : IAsyncLifetime
         Assert.Equal(Enumerable.Range(0, 200).Select(i => $"m{i}"), received);
         Assert.InRange(maxUnacked, 1, 10);
         await Eventually.TrueAsync(() => _host.Vhost.GetQueue("work").Messages == 0, "every message is acknowledged");
+    }
+
+    [Fact]
+    public async Task A_confirmed_message_survives_a_power_loss_right_after_its_ack()
+    {
+        var disk = new CrashingLogFileSystem();
+        await using var host = await AmqpBrokerHost.StartAsync(broker: o => o with { Files = disk });
+        await using (var connection = await RabbitClients.ConnectAsync(host.Url))
+        {
+            await using var channel = await connection.ConfirmingChannelAsync();
+            await channel.QueueDeclareAsync("kept", durable: true, exclusive: false, autoDelete: false);
+            for (var i = 0; i < 50; i++)
+            {
+                await channel.BasicPublishAsync("", "kept", true, Persistent($"m{i}"), Encoding.UTF8.GetBytes($"m{i}"));
+            }
+            // The machine loses power the moment the last ack is in: nothing more reaches the disk.
+            disk.FailAfter(0);
+        }
+        try
+        {
+            await host.Broker.DisposeAsync();
+        }
+        catch (Exception error) when (error is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+        }
+        disk.Crash(new Random(7));
+        await using var reopened = await Broker.OpenAsync(new BrokerOptions { Directory = host.Directory, Files = disk, SegmentBytes = 4 << 20 });
+        await using var session = reopened.GetVirtualHost("svc").OpenSession();
+        var bodies = new List<string>();
+        while (await session.GetAsync("kept", noAck: true) is { } delivery)
+        {
+            bodies.Add(Encoding.UTF8.GetString(delivery.Body.Span));
+        }
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => $"m{i}"), bodies);
     }
 
     [Fact]

@@ -256,6 +256,11 @@ internal sealed partial class AmqpConnection
             {
                 throw AmqpException.Of(ReplyCode.UnexpectedFrame, "expected method frame, got non method frame instead");
             }
+            if (IsUpdateSecret(frame.Payload))
+            {
+                // RabbitMQ's extension for rotating an OAuth token; a password login has no secret to rotate.
+                throw AmqpException.Of(ReplyCode.NotAllowed, "New secret was refused by one of the backends", 10, 70);
+            }
             return HandleConnectionMethod(DecodeMethod(frame.Payload));
         }
         if (_state != ConnectionState.Open)
@@ -277,6 +282,17 @@ internal sealed partial class AmqpConnection
         }
         OpenChannel(frame.Channel);
         return ValueTask.CompletedTask;
+    }
+
+    private bool IsUpdateSecret(in ReadOnlySequence<byte> payload)
+    {
+        if (_state != ConnectionState.Open || payload.Length < 4)
+        {
+            return false;
+        }
+        Span<byte> ids = stackalloc byte[4];
+        payload.Slice(0, 4).CopyTo(ids);
+        return MethodCodec.PeekIds(ids) == (10, 70);
     }
 
     public static IAmqpMethod DecodeMethod(in ReadOnlySequence<byte> payload)
