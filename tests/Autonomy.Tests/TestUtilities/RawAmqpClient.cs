@@ -209,6 +209,9 @@ internal sealed class RawAmqpClient : IAsyncDisposable
         return table.WrittenSpan[4..].ToArray();
     }
 
+    /// <summary>Drops the socket at once, without a close frame, as a client that crashed would.</summary>
+    public void Abort() => _socket?.Dispose();
+
     public async ValueTask DisposeAsync()
     {
         await _output.CompleteAsync();

@@ -118,6 +118,8 @@ internal sealed partial class AmqpChannel
         {
             throw Hard(ReplyCode.NotImplemented, "requeue=false");
         }
+        // No-ack deliveries already written are settled first: they were never the client's to have back.
+        SettleAutoAcked(long.MaxValue, ulong.MaxValue);
         _session.Recover(true);
         if (reply)
         {

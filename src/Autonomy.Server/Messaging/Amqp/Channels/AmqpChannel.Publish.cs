@@ -141,7 +141,8 @@ internal sealed partial class AmqpChannel
         _propertiesLength = encoded.Length;
         _bodySize = (int)bodySize;
         _bodyFilled = 0;
-        _content = _connection.Server.RentContent(_propertiesLength + _bodySize);
+        // A frame's worth to start with, grown as the body arrives: the size a header declares is the peer's word only.
+        _content = _connection.Server.RentContent(_propertiesLength + Math.Min(_bodySize, (int)_connection.FrameMax));
         encoded.CopyTo(_content);
         if (_bodySize == 0)
         {
@@ -158,6 +159,14 @@ internal sealed partial class AmqpChannel
         if (payload.Length > _bodySize - _bodyFilled)
         {
             throw Hard(ReplyCode.FrameError, "content body frame exceeds remaining content size");
+        }
+        var needed = _propertiesLength + _bodyFilled + (int)payload.Length;
+        if (needed > _content!.Length)
+        {
+            var grown = _connection.Server.RentContent(Math.Min(_propertiesLength + _bodySize, Math.Max(needed, _content.Length * 2)));
+            _content.AsSpan(0, _propertiesLength + _bodyFilled).CopyTo(grown);
+            _connection.Server.ReturnContent(_content);
+            _content = grown;
         }
         payload.CopyTo(_content.AsSpan(_propertiesLength + _bodyFilled));
         _bodyFilled += (int)payload.Length;

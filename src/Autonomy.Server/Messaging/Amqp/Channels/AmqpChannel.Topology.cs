@@ -29,6 +29,11 @@ internal sealed partial class AmqpChannel
 
     private async ValueTask DeleteExchangeAsync(ExchangeDelete m)
     {
+        // RabbitMQ refuses every amq.* name here, existing or not, before it looks at permissions.
+        if (m.Exchange.StartsWith("amq.", StringComparison.Ordinal))
+        {
+            throw Refuse(ReplyCode.AccessRefused, $"deletion of system exchange '{m.Exchange}' in vhost '{_vhost.Name}' not allowed");
+        }
         Require(Operation.Configure, "exchange", m.Exchange);
         await _vhost.DeleteExchangeAsync(m.Exchange, m.IfUnused).ConfigureAwait(false);
         if (!m.NoWait)
