@@ -20,6 +20,9 @@ if (options.Targets.Count == 2)
 }
 Console.WriteLine(header);
 Console.WriteLine(string.Concat(Enumerable.Repeat("|---", header.Count(c => c == '|') - 1)) + "|");
+// A server that has been up a while is what is being compared: .NET runs new code through quicker, slower tiers of
+// its JIT first (a cold embedded broker does about 40% fewer messages/s in its first seconds), so each broker gets the
+// same unmeasured run first.
 foreach (var target in options.Targets)
 {
     await PairRun.ExecuteAsync(target.Url, 8, 100, options.WarmupSeconds);

@@ -15,7 +15,7 @@ internal sealed record WireOptions(IReadOnlyList<Target> Targets, double Seconds
     {
         var targets = new List<Target>();
         var seconds = 5.0;
-        var warmup = 3.0;
+        var warmup = 15.0;
         IReadOnlyList<int> pairs = [1, 8, 64];
         IReadOnlyList<int> windows = [100, 1];
         for (var i = 0; i < args.Length; i++)
