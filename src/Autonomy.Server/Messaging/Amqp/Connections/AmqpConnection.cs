@@ -47,7 +47,18 @@ internal sealed partial class AmqpConnection
         }
         foreach (var channel in _flushWatchers.Keys)
         {
-            channel.OnFlushed(covered);
+            try
+            {
+                channel.OnFlushed(covered);
+            }
+            catch (Exception error)
+            {
+                // This runs on the output's flush loop: letting it throw would stop every later write of the
+                // connection and leave its client hanging. A bug is counted and the connection dropped instead.
+                Server.NoteUnexpected(error);
+                Abort();
+                return;
+            }
         }
     }
 
