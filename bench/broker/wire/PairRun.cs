@@ -44,6 +44,10 @@ internal static class PairRun
         await stop.CancelAsync();
         await Task.WhenAll(loops);
 
+        if (publishers.Sum(p => p.Refused) is var refused and > 0)
+        {
+            throw new InvalidOperationException($"{url.Host}:{url.Port} refused {refused} publishes (basic.nack): the run does not measure what it says");
+        }
         var latency = new LatencyHistogram();
         foreach (var consumer in consumers)
         {

@@ -18,6 +18,7 @@ internal sealed class Publisher : IAsyncDisposable
     private readonly SemaphoreSlim _slots;
     private readonly SemaphoreSlim _undelivered;
     private readonly SortedSet<ulong> _unconfirmed = [];
+    private long _refused;
 
     private Publisher(IConnection connection, IChannel channel, string queue, int window)
     {
@@ -27,7 +28,12 @@ internal sealed class Publisher : IAsyncDisposable
         _slots = new SemaphoreSlim(window, window);
         _undelivered = new SemaphoreSlim(window, window);
         channel.BasicAcksAsync += (_, e) => Confirmed(e.DeliveryTag, e.Multiple);
-        channel.BasicNacksAsync += (_, e) => throw new InvalidOperationException($"the broker refused publish {e.DeliveryTag} to {queue}");
+        channel.BasicNacksAsync += (_, e) =>
+        {
+            // A refused publish makes the run meaningless: noted, its slots freed so that the run ends, and reported then.
+            Interlocked.Increment(ref _refused);
+            return Confirmed(e.DeliveryTag, e.Multiple);
+        };
     }
 
     public static async Task<Publisher> StartAsync(ConnectionFactory factory, string queue, int window)
@@ -61,6 +67,9 @@ internal sealed class Publisher : IAsyncDisposable
         {
         }
     }
+
+    /// <summary>How many publishes the broker refused (basic.nack).</summary>
+    public long Refused => Interlocked.Read(ref _refused);
 
     /// <summary>Called by the consumer of this publisher's queue for each message it receives.</summary>
     public void Delivered() => _undelivered.Release();

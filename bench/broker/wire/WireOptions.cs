@@ -32,16 +32,16 @@ internal sealed record WireOptions(IReadOnlyList<Target> Targets, double Seconds
                     targets.Add(new Target(value[..equals], url));
                     break;
                 case "--seconds":
-                    seconds = double.Parse(value, CultureInfo.InvariantCulture);
+                    seconds = SecondsValue(args[i], value);
                     break;
                 case "--warmup":
-                    warmup = double.Parse(value, CultureInfo.InvariantCulture);
+                    warmup = SecondsValue(args[i], value);
                     break;
                 case "--pairs":
-                    pairs = Numbers(value);
+                    pairs = Numbers(args[i], value);
                     break;
                 case "--windows":
-                    windows = Numbers(value);
+                    windows = Numbers(args[i], value);
                     break;
                 default:
                     throw Usage($"unknown option {args[i]}");
@@ -51,7 +51,15 @@ internal sealed record WireOptions(IReadOnlyList<Target> Targets, double Seconds
         return targets.Count == 0 ? throw Usage("name at least one --target") : new WireOptions(targets, seconds, warmup, pairs, windows);
     }
 
-    private static int[] Numbers(string list) => [.. list.Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture))];
+    private static double SecondsValue(string option, string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0
+            ? seconds
+            : throw Usage($"{option} wants a number of seconds, not '{value}'");
+
+    private static int[] Numbers(string option, string list) => [.. list.Split(',').Select(n =>
+        int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
+            ? number
+            : throw Usage($"{option} wants positive whole numbers separated by commas (e.g. 1,8,64), not '{list}'"))];
 
     private static ArgumentException Usage(string problem) => new(
         $"{problem}\nusage: WireBench --target NAME=amqp://user:password@host:port/vhost [--target …] [--seconds N] [--warmup N] [--pairs 1,8,64] [--windows 100,1]");
