@@ -53,8 +53,17 @@ public sealed partial class MessageLog
     /// lands in. Use this for records that create queue entries: a Retain after the append completes leaves a moment
     /// in which the segment, sealed and unreferenced, could be deleted under the new entries.
     /// </summary>
-    public ValueTask<LogPosition> AppendAsync(ReadOnlySpan<byte> payload, bool durable, long? refersTo, int retain)
+    public ValueTask<LogPosition> AppendAsync(ReadOnlySpan<byte> payload, bool durable, long? refersTo, int retain) =>
+        Append(payload, durable, refersTo, retain, out _);
+
+    /// <summary>
+    /// As <see cref="AppendAsync(ReadOnlySpan{byte}, bool, long?, int)"/>, also giving the record's position at once,
+    /// before it is written: whoever needs it early (a queue showing a message to its consumers while it is being
+    /// made durable) must serve the record from memory until the task completes, since a read of it fails before.
+    /// </summary>
+    public ValueTask<LogPosition> Append(ReadOnlySpan<byte> payload, bool durable, long? refersTo, int retain, out LogPosition position)
     {
+        position = default;
         CheckPayload(payload.Length);
         var reference = Reference(refersTo);
         ArgumentOutOfRangeException.ThrowIfNegative(retain);
@@ -67,7 +76,7 @@ public sealed partial class MessageLog
             {
                 return ValueTask.FromException<LogPosition>(error);
             }
-            var position = Place(bytes, reference, retain);
+            position = Place(bytes, reference, retain);
             _open.Add(payload, reference, checksum);
             waiter = AppendWaiter.Rent(position, null);
             (durable ? _open.Durable : _open.Written).Add(waiter);

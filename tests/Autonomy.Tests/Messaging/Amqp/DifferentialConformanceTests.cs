@@ -24,9 +24,6 @@ public sealed class DifferentialConformanceTests(RabbitMqServerFixture rabbit, I
         ["heartbeat on a channel"] = (true, "the text names the channel instead of RabbitMQ's generic dump of the frame ('type 8, all octets = <<>>')"),
         ["inequivalent queue argument"] = (true, "the engine's text also names the type of each value, as later RabbitMQ releases do"),
         ["declare an amq. exchange"] = (true, "the engine's text also names the vhost, as its other refusals do"),
-        ["get right after a publish on the same channel"] = (false,
-            "a message becomes visible once it is stored (pipelined publishes keep their order per queue by reserving their place and "
-            + "showing it when durable); RabbitMQ shows it at once. A client that needs it must wait for the confirm first"),
     };
 
     [Fact]

@@ -2,8 +2,13 @@ using Autonomy.Server.Messaging.Model;
 
 namespace Autonomy.Tests.Messaging.Engine;
 
+/// <summary>Measures the whole process's heap, so it runs alone: other tests' allocations would count as its own.</summary>
+[Collection(nameof(MemoryBoundTests))]
 public class MemoryBoundTests
 {
+    [CollectionDefinition(nameof(MemoryBoundTests), DisableParallelization = true)]
+    public sealed class Alone;
+
     [Fact]
     public async Task A_deep_queue_keeps_its_bodies_on_disk_not_on_the_heap()
     {

@@ -11,6 +11,8 @@ internal sealed class MessageJournal : IAsyncDisposable
 {
     private readonly MessageLog _log;
     private readonly FlowControl _flow;
+    // Messages whose records are placed in the log but not yet written: readable only from here until they are.
+    private readonly Dictionary<LogPosition, StoredMessage> _unwritten = [];
     private int _background;
     private Exception? _failure;
 
@@ -54,6 +56,52 @@ internal sealed class MessageJournal : IAsyncDisposable
     }
 
     /// <summary>
+    /// Appends a message (or transfer) record and makes the message readable at once, before its record is written:
+    /// queues show it to consumers while the log makes it durable, and only the publisher's answer waits for that
+    /// (as RabbitMQ delivers before it confirms). Until the returned task completes the message is served from
+    /// memory; the caller then calls <see cref="Settled"/>. Log order puts anything recorded about the message later
+    /// (an ack, a requeue count) after its record, so recovery never sees a settlement without what it settles
+    /// unless the message itself was never acknowledged to its publisher.
+    /// </summary>
+    public ValueTask<LogPosition> AppendVisible(byte[] record, StoredMessage message, bool durable, long? refersTo, int retain,
+        out LogPosition position)
+    {
+        _flow.AddPending(record.Length);
+        ValueTask<LogPosition> append;
+        try
+        {
+            append = _log.Append(record, durable, refersTo, retain, out position);
+        }
+        catch
+        {
+            _flow.RemovePending(record.Length);
+            throw;
+        }
+        lock (_unwritten)
+        {
+            _unwritten[position] = message;
+        }
+        Cache.Add(position, message);
+        return append;
+    }
+
+    /// <summary>
+    /// The append of <see cref="AppendVisible"/> has completed. When it failed the message stays in memory: queues
+    /// may still hold it, and the log, failed as a whole, can no longer give it back.
+    /// </summary>
+    public void Settled(LogPosition position, int recordLength, bool written)
+    {
+        _flow.RemovePending(recordLength);
+        if (written)
+        {
+            lock (_unwritten)
+            {
+                _unwritten.Remove(position);
+            }
+        }
+    }
+
+    /// <summary>
     /// Appends a record nobody waits for (an ack, a return, a deletion): it is durable with the next batch. Log order
     /// still puts it after the message it refers to, which is all recovery needs. Watching it costs no allocation.
     /// </summary>
@@ -84,6 +132,13 @@ internal sealed class MessageJournal : IAsyncDisposable
         if (Cache.TryGet(position, out var cached))
         {
             return cached;
+        }
+        lock (_unwritten)
+        {
+            if (_unwritten.TryGetValue(position, out var unwritten))
+            {
+                return unwritten;
+            }
         }
         var read = _log.ReadAsync(position);
         var record = read.IsCompletedSuccessfully ? read.Result : read.AsTask().GetAwaiter().GetResult();

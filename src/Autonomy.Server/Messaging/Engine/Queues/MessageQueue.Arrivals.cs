@@ -3,10 +3,9 @@ using Autonomy.Server.Messaging.Model;
 namespace Autonomy.Server.Messaging.Engine;
 
 /// <summary>
-/// Admitted messages join the queue in admission order. A publish admits its message before its record is written,
-/// so two publishes issued one after the other keep their order even when the later one's record is durable first
-/// (a transient one behind a persistent one, or fsync continuations running out of order): an entry that arrives
-/// before its turn waits, invisible to consumers, until every earlier ticket has arrived or been withdrawn.
+/// Admitted messages join the queue in admission order. A publish takes its ticket when it is admitted and arrives
+/// once its record has a place in the log; publishers on other threads can arrive in between, so an entry that
+/// arrives before its turn waits, invisible to consumers, until every earlier ticket has arrived or been withdrawn.
 /// </summary>
 internal sealed partial class MessageQueue
 {
@@ -14,7 +13,7 @@ internal sealed partial class MessageQueue
     private long _nextArrival;
     private Dictionary<long, Arrival>? _early;
 
-    /// <summary>Takes in an admitted message now that its record is in the log (which took a reference on its segment for this entry).</summary>
+    /// <summary>Takes in an admitted message now that its record has its place in the log (which took a reference on its segment for this entry).</summary>
     public void Enqueue(long ticket, QueueEntry entry, StoredMessage message) => Arrive(ticket, new Arrival(entry, message));
 
     /// <summary>Gives back the room and the place in line of an admitted message that was not stored (its append failed).</summary>

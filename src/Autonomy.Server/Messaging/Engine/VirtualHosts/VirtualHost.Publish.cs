@@ -163,7 +163,8 @@ public sealed partial class VirtualHost
     /// <summary>
     /// Stores a routed message in the queues that admit it: one record for all of them (for a transfer, the same
     /// record also settles the message where it came from), then an entry in each. Everything up to the append runs
-    /// before the first await, so the queues hand out their places in call order.
+    /// before the first await, so the queues take the message in call order, and consumers see it from then on; the
+    /// outcome waits until the record is durable (or written, for a transient message).
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     internal async ValueTask<PublishOutcome> StoreAsync(List<MessageQueue> targets, string exchange, string routingKey,
@@ -206,10 +207,12 @@ public sealed partial class VirtualHost
                 ? RecordWriter.Transfer(from.Queue.Name, from.Entry.Position, header, names, encodedProperties.Span, body.Span)
                 : RecordWriter.Message(header, names, encodedProperties.Span, body.Span);
             var durable = facts.Persistent && accepted.Exists(q => q.Durable);
+            var stored = StoredMessage.FromRecord(record, known);
+            ValueTask<LogPosition> append;
             LogPosition position;
             try
             {
-                position = await Broker.Journal.AppendAsync(record, durable, origin?.Entry.Position.Segment, retain: accepted.Count).ConfigureAwait(false);
+                append = Broker.Journal.AppendVisible(record, stored, durable, origin?.Entry.Position.Segment, retain: accepted.Count, out position);
             }
             catch
             {
@@ -219,13 +222,22 @@ public sealed partial class VirtualHost
                 }
                 throw;
             }
-            var stored = StoredMessage.FromRecord(record, known);
-            Broker.Journal.Cache.Add(position, stored);
+            // Consumers see the message now; the publisher hears back once it is durable.
             for (var i = 0; i < accepted.Count; i++)
             {
                 accepted[i].Enqueue(tickets?[i] ?? onlyTicket, EntryFor(accepted[i], position, header, body.Length), stored);
             }
             origin?.Queue.Finish(origin.Value.Entry, settleRecordNeeded: false);
+            var written = false;
+            try
+            {
+                await append.ConfigureAwait(false);
+                written = true;
+            }
+            finally
+            {
+                Broker.Journal.Settled(position, record.Length, written);
+            }
         }
         else if (origin is { } from)
         {
