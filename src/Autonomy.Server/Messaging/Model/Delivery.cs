@@ -6,8 +6,20 @@ namespace Autonomy.Server.Messaging.Model;
 /// holds (basic.get-ok's message-count).
 /// </summary>
 public sealed record Delivery(ulong DeliveryTag, string? ConsumerTag, bool Redelivered, string Exchange, string RoutingKey,
-    MessageProperties Properties, ReadOnlyMemory<byte> Body, long DeliveryCount, string Queue, long MessageCount)
+    ReadOnlyMemory<byte> Body, long DeliveryCount, string Queue, long MessageCount)
 {
+    private MessageProperties? _properties;
+
+    /// <summary>
+    /// The properties, decoded from <see cref="EncodedProperties"/> the first time they are read: a consumer that
+    /// passes them on as they came (the AMQP listener) never pays for decoding them.
+    /// </summary>
+    public MessageProperties Properties
+    {
+        get => _properties ??= PropertiesCodec.Decode(EncodedProperties.Span);
+        init => _properties = value;
+    }
+
     /// <summary>The properties as <see cref="PropertiesCodec"/> encodes them: what a content header carries, ready to copy.</summary>
     public ReadOnlyMemory<byte> EncodedProperties { get; init; }
 }

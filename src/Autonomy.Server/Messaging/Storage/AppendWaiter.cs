@@ -4,7 +4,8 @@ namespace Autonomy.Server.Messaging.Storage;
 
 /// <summary>
 /// What an append's caller awaits, reused through a pool so that an append allocates nothing but its bytes in the
-/// write buffer. Continuations run on the thread pool, never on the writer or sync thread.
+/// write buffer. Continuations run on the thread pool, never on the writer or sync thread: those hand a batch's
+/// waiters to <see cref="WaiterCompletion"/>, which completes them there, running each continuation inline.
 /// </summary>
 internal sealed class AppendWaiter : IValueTaskSource<LogPosition>, IValueTaskSource<LogPosition[]>
 {
@@ -12,7 +13,7 @@ internal sealed class AppendWaiter : IValueTaskSource<LogPosition>, IValueTaskSo
 
     private static readonly Stack<AppendWaiter> Pool = new();
 
-    private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = true };
+    private ManualResetValueTaskSourceCore<bool> _core;
 
     public LogPosition Position { get; private set; }
 

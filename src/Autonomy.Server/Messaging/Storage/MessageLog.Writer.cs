@@ -313,18 +313,13 @@ public sealed partial class MessageLog
         if (failure is not null)
         {
             Interlocked.Add(ref _pendingDurable, -batch.Durable.Count);
-            foreach (var waiter in batch.Written.Concat(batch.Durable))
-            {
-                waiter.Fail(failure);
-            }
+            WaiterCompletion.Queue(batch.Written, failure);
+            WaiterCompletion.Queue(batch.Durable, failure);
         }
         else
         {
             HandToSyncer(batch, written);
-            foreach (var waiter in batch.Written)
-            {
-                waiter.Complete();
-            }
+            WaiterCompletion.Queue(batch.Written, null);
         }
         batch.Clear();
         lock (_gate)
@@ -459,17 +454,7 @@ public sealed partial class MessageLog
             }
         }
         Interlocked.Add(ref _pendingDurable, -waiters.Count);
-        foreach (var waiter in waiters)
-        {
-            if (failure is null)
-            {
-                waiter.Complete();
-            }
-            else
-            {
-                waiter.Fail(failure);
-            }
-        }
+        WaiterCompletion.Queue(waiters, failure);
         if (failure is not null)
         {
             return;

@@ -37,6 +37,8 @@ internal ref struct RecordReader(ReadOnlySpan<byte> record)
 
     public string Name() => Encoding.UTF8.GetString(Take(Byte()));
 
+    public void SkipName() => Take(Byte());
+
     public ReadOnlySpan<byte> Take(int length)
     {
         if (length < 0 || length > Remaining)
@@ -46,6 +48,20 @@ internal ref struct RecordReader(ReadOnlySpan<byte> record)
         var span = _record.Slice(Position, length);
         Position += length;
         return span;
+    }
+
+    /// <summary>Steps over a message part's fixed fields and queue names without decoding them; leaves the reader at the properties' length.</summary>
+    public void SkipMessageHeader()
+    {
+        Take(1 + 8 + 8 + 8 + 1);
+        SkipName();
+        SkipName();
+        SkipName();
+        var count = UInt16();
+        for (var i = 0; i < count; i++)
+        {
+            SkipName();
+        }
     }
 
     /// <summary>Reads a message part's fixed fields and queue names; leaves the reader at the properties' length.</summary>

@@ -73,9 +73,10 @@ internal static class RecordWriter
         var size = 1 + (from is { } f ? Size(f.Queue) + 16 : 0)
             + 1 + 8 + 8 + 8 + 1 + Size(header.Vhost) + Size(header.Exchange) + Size(header.RoutingKey) + 2
             + 4 + properties.Length + body.Length;
-        foreach (var queue in queues)
+        // Indexed, not foreach: enumerating an IReadOnlyList boxes its enumerator on every message.
+        for (var i = 0; i < queues.Count; i++)
         {
-            size += Size(queue);
+            size += Size(queues[i]);
         }
         var buffer = new byte[size];
         var writer = new Writer(buffer);
@@ -95,9 +96,9 @@ internal static class RecordWriter
         writer.Name(header.Exchange);
         writer.Name(header.RoutingKey);
         writer.UInt16((ushort)queues.Count);
-        foreach (var queue in queues)
+        for (var i = 0; i < queues.Count; i++)
         {
-            writer.Name(queue);
+            writer.Name(queues[i]);
         }
         writer.Int32(properties.Length);
         writer.Bytes(properties);

@@ -29,14 +29,23 @@ internal sealed class StoredMessage
 
     public MessageProperties Properties => _properties ??= PropertiesCodec.Decode(EncodedProperties.Span);
 
-    /// <summary>A message built at publish, with the properties object the publisher gave (so nothing is decoded again).</summary>
-    public static StoredMessage FromRecord(byte[] record, MessageProperties? known = null)
+    /// <summary>A message read back from its record.</summary>
+    public static StoredMessage FromRecord(byte[] record) => Read(record, null, null);
+
+    /// <summary>
+    /// A message built at publish, from the record just written for it: the header and the properties object the
+    /// publisher gave, when there is one, are taken as they are rather than decoded again from the record.
+    /// </summary>
+    public static StoredMessage FromRecord(byte[] record, in MessageHeader header, MessageProperties? known) =>
+        Read(record, header, known);
+
+    private static StoredMessage Read(byte[] record, MessageHeader? known, MessageProperties? properties)
     {
         var reader = new RecordReader(record);
         var kind = (RecordKind)reader.Byte();
         if (kind == RecordKind.Transfer)
         {
-            reader.Name();
+            reader.SkipName();
             reader.Int64();
             reader.Int64();
         }
@@ -44,14 +53,26 @@ internal sealed class StoredMessage
         {
             throw new InvalidDataException($"a broker log record of kind {kind} where a message was expected");
         }
-        var header = reader.MessageHeader(null);
+        MessageHeader header;
+        if (known is { } given)
+        {
+            reader.SkipMessageHeader();
+            header = given;
+        }
+        else
+        {
+            header = reader.MessageHeader(null);
+        }
         var propertiesLength = reader.Int32();
         var propertiesStart = reader.Position;
         reader.Take(propertiesLength);
         var memory = record.AsMemory();
         return new StoredMessage(header, memory.Slice(propertiesStart, propertiesLength), memory[reader.Position..], record.Length)
         {
-            _properties = known,
+            _properties = properties,
         };
     }
+
+    /// <summary>The decoded properties when something has already decoded or given them, else null (nothing is decoded).</summary>
+    public MessageProperties? DecodedProperties => _properties;
 }

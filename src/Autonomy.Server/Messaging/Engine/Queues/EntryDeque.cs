@@ -2,7 +2,8 @@ namespace Autonomy.Server.Messaging.Engine;
 
 /// <summary>
 /// A double-ended queue of entries in fixed-size chunks: it grows and shrinks a chunk at a time, never copies the
-/// whole queue, and keeps each chunk small enough to stay off the large-object heap.
+/// whole queue, and keeps each chunk small enough to stay off the large-object heap. The last chunk let go is kept
+/// for the next one needed, so that a queue its consumers keep empty does not allocate a chunk each time it refills.
 /// </summary>
 internal sealed class EntryDeque
 {
@@ -12,6 +13,7 @@ internal sealed class EntryDeque
     private int _mapHead;
     private int _chunks;
     private int _first;
+    private QueueEntry[]? _spare;
 
     public int Count { get; private set; }
 
@@ -36,7 +38,7 @@ internal sealed class EntryDeque
         if (global / ChunkSize >= _chunks)
         {
             EnsureMapRoom();
-            _map[(_mapHead + _chunks) & (_map.Length - 1)] = new QueueEntry[ChunkSize];
+            _map[(_mapHead + _chunks) & (_map.Length - 1)] = NewChunk();
             _chunks++;
         }
         Chunk(global / ChunkSize)[global % ChunkSize] = entry;
@@ -54,7 +56,7 @@ internal sealed class EntryDeque
         {
             EnsureMapRoom();
             _mapHead = (_mapHead - 1) & (_map.Length - 1);
-            _map[_mapHead] = new QueueEntry[ChunkSize];
+            _map[_mapHead] = NewChunk();
             _chunks++;
             _first = ChunkSize;
         }
@@ -90,8 +92,17 @@ internal sealed class EntryDeque
         Count = 0;
     }
 
+    private QueueEntry[] NewChunk()
+    {
+        var chunk = _spare ?? new QueueEntry[ChunkSize];
+        _spare = null;
+        return chunk;
+    }
+
     private void DropFirstChunk()
     {
+        // Its slots were cleared as they were popped (entries hold no references, but stale ones must not show).
+        _spare = _map[_mapHead];
         _map[_mapHead] = null;
         _mapHead = (_mapHead + 1) & (_map.Length - 1);
         _chunks--;

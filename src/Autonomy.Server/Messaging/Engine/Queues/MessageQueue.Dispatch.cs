@@ -154,7 +154,8 @@ internal sealed partial class MessageQueue : IThreadPoolWorkItem
 
     public void Execute()
     {
-        var batch = new List<(QueueEntry Entry, Consumer Consumer)>();
+        // One run at a time per queue (the dispatch flag), so the batch list is the queue's own to reuse.
+        var batch = _dispatchBatch;
         while (true)
         {
             List<QueueEntry>? expired = null;
@@ -199,6 +200,7 @@ internal sealed partial class MessageQueue : IThreadPoolWorkItem
             {
                 Hand(entry, consumer, remaining);
             }
+            batch.Clear();
             if (batch.Count == RunBudget)
             {
                 // Let other queues have the thread; this queue is still scheduled.

@@ -10,6 +10,7 @@ namespace Autonomy.Server.Messaging.Engine;
 internal sealed partial class MessageQueue
 {
     private readonly Lock _gate = new();
+    private readonly List<(QueueEntry Entry, Consumer Consumer)> _dispatchBatch = [];
     private readonly ReadyEntries _ready;
     private readonly DelayedEntries _delayed = new();
     private readonly Dictionary<long, int> _segments = [];
@@ -146,10 +147,12 @@ internal sealed partial class MessageQueue
     }
 
     public Delivery ToDelivery(in QueueEntry entry, StoredMessage message, ulong tag, string? consumerTag, long messageCount) =>
-        new(tag, consumerTag, entry.Redelivered, message.Header.Exchange, message.Header.RoutingKey, message.Properties, message.Body,
+        new(tag, consumerTag, entry.Redelivered, message.Header.Exchange, message.Header.RoutingKey, message.Body,
             entry.DeliveryCount, Name, messageCount)
         {
             EncodedProperties = message.EncodedProperties,
+            // Null when nobody has decoded them yet: the delivery then decodes them only if asked.
+            Properties = message.DecodedProperties!,
         };
 
     private bool IsFull(int bodySize) =>

@@ -32,8 +32,7 @@ public sealed partial class VirtualHost
     /// the present properties: <see cref="PropertiesCodec"/>'s format). They are stored and delivered byte for byte;
     /// the broker only peeks at what it acts on. Malformed properties are a <see cref="BrokerException"/> with
     /// <see cref="ReplyCode.SyntaxError"/>. The properties and body are copied before this returns, so the caller may
-    /// reuse its buffers then, unless the outcome is pending and a queue refused the message to its dead-letter
-    /// exchange (then the body is read until the outcome completes: keep it until then).
+    /// reuse its buffers then.
     /// <para>
     /// Publishes issued one after the other without waiting reach each queue in the order they were issued. The
     /// outcome completes once the message is durable; <paramref name="mandatory"/> changes nothing here (an
@@ -94,15 +93,22 @@ public sealed partial class VirtualHost
         {
             throw new BrokerException(ReplyCode.AccessRefused, $"cannot publish to internal exchange '{exchange}' in vhost '{Name}'");
         }
-        var targets = new List<MessageQueue>(2);
-        var facts = Peek(encodedProperties.Span, known, source, routingKey, targets);
-        Interlocked.Increment(ref Broker.Counters.Published);
-        return StoreAsync(targets, exchange, routingKey, facts, encodedProperties, body, origin: null, known);
+        var scratch = PublishScratch.Take();
+        try
+        {
+            var facts = Peek(encodedProperties.Span, known, source, routingKey, scratch);
+            Interlocked.Increment(ref Broker.Counters.Published);
+            return StoreAsync(scratch.Targets, exchange, routingKey, facts, encodedProperties, body, origin: null, known);
+        }
+        finally
+        {
+            PublishScratch.Return(scratch);
+        }
     }
 
     /// <summary>Reads what the broker acts on from the encoded properties and routes the message with its headers.</summary>
     private PublishFacts Peek(ReadOnlySpan<byte> encodedProperties, MessageProperties? known, Exchange source, string routingKey,
-        List<MessageQueue> targets)
+        PublishScratch scratch)
     {
         BasicPropertiesView view;
         FieldTable? headers;
@@ -115,11 +121,29 @@ public sealed partial class VirtualHost
         {
             throw new BrokerException(ReplyCode.SyntaxError, $"malformed message properties: {error.Message}");
         }
-        Route(source, routingKey, headers, targets);
-        return PublishFacts.Read(view, headers, needsMessageId: targets.Exists(queue => queue.Policy.DeduplicationWindow is not null));
+        Route(source, routingKey, headers, scratch.Targets, scratch);
+        var needsMessageId = false;
+        foreach (var queue in scratch.Targets)
+        {
+            needsMessageId |= queue.Policy.DeduplicationWindow is not null;
+        }
+        return PublishFacts.Read(view, headers, needsMessageId);
     }
     /// <summary>The queues a message reaches from <paramref name="source"/>, through exchange-to-exchange bindings too, each once.</summary>
     internal void Route(Exchange source, string routingKey, FieldTable? headers, List<MessageQueue> queues)
+    {
+        var scratch = PublishScratch.Take();
+        try
+        {
+            Route(source, routingKey, headers, queues, scratch);
+        }
+        finally
+        {
+            PublishScratch.Return(scratch);
+        }
+    }
+
+    private void Route(Exchange source, string routingKey, FieldTable? headers, List<MessageQueue> queues, PublishScratch scratch)
     {
         if (source.IsDefault)
         {
@@ -129,9 +153,12 @@ public sealed partial class VirtualHost
             }
             return;
         }
-        var matches = new List<Binding>();
-        var visited = new List<Exchange> { source };
-        var pending = new Stack<Exchange>();
+        var matches = scratch.Matches;
+        var visited = scratch.Visited;
+        var pending = scratch.Pending;
+        visited.Clear();
+        visited.Add(source);
+        pending.Clear();
         pending.Push(source);
         while (pending.TryPop(out var exchange))
         {
@@ -153,61 +180,79 @@ public sealed partial class VirtualHost
                 }
             }
         }
+        matches.Clear();
         if (queues.Count == 0 && source.AlternateExchange is { } name && FindExchangeOrNull(name) is { } alternate
             && !ReferenceEquals(alternate, source))
         {
-            Route(alternate, routingKey, headers, queues);
+            Route(alternate, routingKey, headers, queues, scratch);
         }
     }
 
     /// <summary>
     /// Stores a routed message in the queues that admit it: one record for all of them (for a transfer, the same
-    /// record also settles the message where it came from), then an entry in each. Everything up to the append runs
-    /// before the first await, so the queues take the message in call order, and consumers see it from then on; the
-    /// outcome waits until the record is durable (or written, for a transient message).
+    /// record also settles the message where it came from), then an entry in each. All of it runs before this
+    /// returns, so the queues take the message in call order and consumers see it from then on; the outcome waits
+    /// until the record is durable (or written, for a transient message). <paramref name="targets"/> is not kept.
     /// </summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    internal async ValueTask<PublishOutcome> StoreAsync(List<MessageQueue> targets, string exchange, string routingKey,
+    internal ValueTask<PublishOutcome> StoreAsync(List<MessageQueue> targets, string exchange, string routingKey,
         PublishFacts facts, ReadOnlyMemory<byte> encodedProperties, ReadOnlyMemory<byte> body, Origin? origin, MessageProperties? known)
     {
         var now = Broker.Now;
         var readyAt = facts.Delay is { } delay and > 0 ? now + delay : 0;
         var header = new MessageHeader(Name, exchange, routingKey, facts.Persistent, now, readyAt, facts.ExpiresAfter, facts.Priority);
-        var accepted = new List<MessageQueue>(targets.Count);
-        var tickets = targets.Count <= 1 ? null : new long[targets.Count];
-        long onlyTicket = -1;
-        List<MessageQueue>? refusedToDeadLetters = null;
-        var rejected = false;
-        var duplicates = 0;
-        foreach (var queue in targets)
+        var admitted = Admitted.Take(targets.Count);
+        try
         {
-            switch (queue.Admit(body.Length, facts.MessageId, out var ticket))
+            var rejected = false;
+            var duplicates = 0;
+            List<MessageQueue>? refusedToDeadLetters = null;
+            foreach (var queue in targets)
             {
-                case Admission.Accepted:
-                    if (tickets is null)
-                    {
-                        onlyTicket = ticket;
-                    }
-                    else
-                    {
-                        tickets[accepted.Count] = ticket;
-                    }
-                    accepted.Add(queue);
-                    break;
-                case Admission.Rejected: rejected = true; break;
-                case Admission.RejectedToDeadLetters: rejected = true; (refusedToDeadLetters ??= []).Add(queue); break;
-                case Admission.Duplicate: duplicates++; break;
-                case Admission.Gone: break;
+                switch (queue.Admit(body.Length, facts.MessageId, out var ticket))
+                {
+                    case Admission.Accepted: admitted.Add(queue, ticket); break;
+                    case Admission.Rejected: rejected = true; break;
+                    case Admission.RejectedToDeadLetters: rejected = true; (refusedToDeadLetters ??= []).Add(queue); break;
+                    case Admission.Duplicate: duplicates++; break;
+                    case Admission.Gone: break;
+                }
             }
-        }
-        if (accepted.Count > 0)
-        {
+            var accepted = admitted.Queues;
+            var outcome = accepted.Count > 0 ? (rejected ? PublishOutcome.Rejected : PublishOutcome.Routed)
+                : rejected ? PublishOutcome.Rejected
+                : duplicates > 0 ? PublishOutcome.Duplicate
+                : PublishOutcome.Unroutable;
+            if (refusedToDeadLetters is not null)
+            {
+                // Dead-lettered in the background: from a copy, since the caller may reuse its buffer once answered.
+                var properties = known ?? PropertiesCodec.Decode(encodedProperties.Span);
+                var copy = body.ToArray();
+                foreach (var queue in refusedToDeadLetters)
+                {
+                    Broker.DeadLetters.SendRefused(queue, header, properties, copy);
+                }
+            }
+            if (accepted.Count == 0)
+            {
+                if (origin is { } from)
+                {
+                    from.Queue.Finish(from.Entry, settleRecordNeeded: from.Entry.Recoverable);
+                }
+                return new ValueTask<PublishOutcome>(outcome);
+            }
             IReadOnlyList<string> names = accepted.Count == 1 ? accepted[0].NameAlone : accepted.ConvertAll(q => q.Name);
-            var record = origin is { } from
-                ? RecordWriter.Transfer(from.Queue.Name, from.Entry.Position, header, names, encodedProperties.Span, body.Span)
+            var record = origin is { } source
+                ? RecordWriter.Transfer(source.Queue.Name, source.Entry.Position, header, names, encodedProperties.Span, body.Span)
                 : RecordWriter.Message(header, names, encodedProperties.Span, body.Span);
-            var durable = facts.Persistent && accepted.Exists(q => q.Durable);
-            var stored = StoredMessage.FromRecord(record, known);
+            var durable = false;
+            if (facts.Persistent)
+            {
+                foreach (var queue in accepted)
+                {
+                    durable |= queue.Durable;
+                }
+            }
+            var stored = StoredMessage.FromRecord(record, header, known);
             ValueTask<LogPosition> append;
             LogPosition position;
             try
@@ -218,43 +263,22 @@ public sealed partial class VirtualHost
             {
                 for (var i = 0; i < accepted.Count; i++)
                 {
-                    accepted[i].Withdraw(tickets?[i] ?? onlyTicket, body.Length);
+                    accepted[i].Withdraw(admitted.Tickets[i], body.Length);
                 }
                 throw;
             }
             // Consumers see the message now; the publisher hears back once it is durable.
             for (var i = 0; i < accepted.Count; i++)
             {
-                accepted[i].Enqueue(tickets?[i] ?? onlyTicket, EntryFor(accepted[i], position, header, body.Length), stored);
+                accepted[i].Enqueue(admitted.Tickets[i], EntryFor(accepted[i], position, header, body.Length), stored);
             }
             origin?.Queue.Finish(origin.Value.Entry, settleRecordNeeded: false);
-            var written = false;
-            try
-            {
-                await append.ConfigureAwait(false);
-                written = true;
-            }
-            finally
-            {
-                Broker.Journal.Settled(position, record.Length, written);
-            }
+            return DurableOutcome.When(append, Broker.Journal, position, record.Length, outcome);
         }
-        else if (origin is { } from)
+        finally
         {
-            from.Queue.Finish(from.Entry, settleRecordNeeded: from.Entry.Recoverable);
+            Admitted.Return(admitted);
         }
-        if (refusedToDeadLetters is not null)
-        {
-            var properties = known ?? PropertiesCodec.Decode(encodedProperties.Span);
-            foreach (var queue in refusedToDeadLetters)
-            {
-                Broker.DeadLetters.SendRefused(queue, header, properties, body);
-            }
-        }
-        return accepted.Count > 0 ? (rejected ? PublishOutcome.Rejected : PublishOutcome.Routed)
-            : rejected ? PublishOutcome.Rejected
-            : duplicates > 0 ? PublishOutcome.Duplicate
-            : PublishOutcome.Unroutable;
     }
 
     /// <summary>The entry a queue keeps for a message: its TTL counts from when the message is ready.</summary>
