@@ -4,12 +4,11 @@ namespace Autonomy.Server.Messaging.Engine;
 
 /// <summary>
 /// A message as its log record holds it: the header, then the encoded properties and the body as slices of the
-/// record's own bytes (no copies). The properties are decoded the first time someone asks for them.
+/// record's own bytes (no copies). A struct, so that storing and delivering a message costs no object beyond its
+/// record; the properties are decoded only by whoever asks for them.
 /// </summary>
-internal sealed class StoredMessage
+internal readonly struct StoredMessage
 {
-    private MessageProperties? _properties;
-
     private StoredMessage(MessageHeader header, ReadOnlyMemory<byte> encodedProperties, ReadOnlyMemory<byte> body, int recordSize)
     {
         Header = header;
@@ -27,19 +26,16 @@ internal sealed class StoredMessage
     /// <summary>Bytes the record takes in memory (what the body cache counts).</summary>
     public int RecordSize { get; }
 
-    public MessageProperties Properties => _properties ??= PropertiesCodec.Decode(EncodedProperties.Span);
+    /// <summary>Decodes the properties (each call decodes again: keep the result).</summary>
+    public MessageProperties DecodeProperties() => PropertiesCodec.Decode(EncodedProperties.Span);
 
     /// <summary>A message read back from its record.</summary>
-    public static StoredMessage FromRecord(byte[] record) => Read(record, null, null);
+    public static StoredMessage FromRecord(byte[] record) => Read(record, null);
 
-    /// <summary>
-    /// A message built at publish, from the record just written for it: the header and the properties object the
-    /// publisher gave, when there is one, are taken as they are rather than decoded again from the record.
-    /// </summary>
-    public static StoredMessage FromRecord(byte[] record, in MessageHeader header, MessageProperties? known) =>
-        Read(record, header, known);
+    /// <summary>A message built at publish, from the record just written for it: the header is taken as it is rather than read again.</summary>
+    public static StoredMessage FromRecord(byte[] record, in MessageHeader header) => Read(record, header);
 
-    private static StoredMessage Read(byte[] record, MessageHeader? known, MessageProperties? properties)
+    private static StoredMessage Read(byte[] record, MessageHeader? known)
     {
         var reader = new RecordReader(record);
         var kind = (RecordKind)reader.Byte();
@@ -67,12 +63,6 @@ internal sealed class StoredMessage
         var propertiesStart = reader.Position;
         reader.Take(propertiesLength);
         var memory = record.AsMemory();
-        return new StoredMessage(header, memory.Slice(propertiesStart, propertiesLength), memory[reader.Position..], record.Length)
-        {
-            _properties = properties,
-        };
+        return new StoredMessage(header, memory.Slice(propertiesStart, propertiesLength), memory[reader.Position..], record.Length);
     }
-
-    /// <summary>The decoded properties when something has already decoded or given them, else null (nothing is decoded).</summary>
-    public MessageProperties? DecodedProperties => _properties;
 }

@@ -107,7 +107,7 @@ internal sealed class DeadLetterer(Broker broker)
                 return;
             }
             var message = broker.Journal.Load(entry.Position);
-            await RepublishAsync(from, message.Header.Exchange, message.Header.RoutingKey, message.Properties, message.Body, reason,
+            await RepublishAsync(from, message.Header.Exchange, message.Header.RoutingKey, message.DecodeProperties(), message.Body, reason,
                 new VirtualHost.Origin(from, entry)).ConfigureAwait(false);
         }
         catch (Exception error)

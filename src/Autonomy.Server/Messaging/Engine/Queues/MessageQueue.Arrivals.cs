@@ -107,7 +107,7 @@ internal sealed partial class MessageQueue
         }
         foreach (var tap in taps)
         {
-            tap(ToDelivery(arrival.Entry, arrival.Message, 0, null, 0));
+            tap(ToDelivery(arrival.Entry, arrival.Message.Value, 0, null, 0));
         }
     }
 

@@ -146,13 +146,11 @@ internal sealed partial class MessageQueue
         }
     }
 
-    public Delivery ToDelivery(in QueueEntry entry, StoredMessage message, ulong tag, string? consumerTag, long messageCount) =>
+    public Delivery ToDelivery(in QueueEntry entry, in StoredMessage message, ulong tag, string? consumerTag, long messageCount) =>
         new(tag, consumerTag, entry.Redelivered, message.Header.Exchange, message.Header.RoutingKey, message.Body,
             entry.DeliveryCount, Name, messageCount)
         {
             EncodedProperties = message.EncodedProperties,
-            // Null when nobody has decoded them yet: the delivery then decodes them only if asked.
-            Properties = message.DecodedProperties!,
         };
 
     private bool IsFull(int bodySize) =>

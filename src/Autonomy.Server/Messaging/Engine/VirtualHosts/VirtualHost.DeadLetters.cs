@@ -25,14 +25,15 @@ public sealed partial class VirtualHost
                 source.Unpick(entry);
                 throw;
             }
-            var origin = DeathHeaders.FirstDeath(message.Properties.Headers);
+            var properties = message.DecodeProperties();
+            var origin = DeathHeaders.FirstDeath(properties.Headers);
             var exchange = origin is { } o ? FindExchangeOrNull(o.Exchange) : null;
             var targets = new List<MessageQueue>();
             if (exchange is not null)
             {
                 foreach (var key in origin!.Value.RoutingKeys)
                 {
-                    Route(exchange, key, message.Properties.Headers, targets);
+                    Route(exchange, key, properties.Headers, targets);
                 }
             }
             if (targets.Count == 0)
@@ -44,8 +45,8 @@ public sealed partial class VirtualHost
             try
             {
                 await StoreAsync(targets, exchange!.Name, origin!.Value.RoutingKeys[0],
-                    PublishFacts.Read(message.EncodedProperties.Span, message.Properties.Headers), message.EncodedProperties,
-                    message.Body, new Origin(source, entry), message.Properties).ConfigureAwait(false);
+                    PublishFacts.Read(message.EncodedProperties.Span, properties.Headers), message.EncodedProperties,
+                    message.Body, new Origin(source, entry), properties).ConfigureAwait(false);
             }
             catch
             {

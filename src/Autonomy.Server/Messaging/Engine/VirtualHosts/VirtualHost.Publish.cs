@@ -252,7 +252,7 @@ public sealed partial class VirtualHost
                     durable |= queue.Durable;
                 }
             }
-            var stored = StoredMessage.FromRecord(record, header, known);
+            var stored = StoredMessage.FromRecord(record, header);
             ValueTask<LogPosition> append;
             LogPosition position;
             try
