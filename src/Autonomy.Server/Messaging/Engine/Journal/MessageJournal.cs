@@ -71,6 +71,12 @@ internal sealed class MessageJournal : IAsyncDisposable
         try
         {
             append = _log.Append(record, durable, refersTo, retain, out position);
+            if (position.Segment == 0)
+            {
+                // Refused before it had a place (the log has failed or is closed): nothing may point at it.
+                append.GetAwaiter().GetResult();
+                throw new InvalidOperationException("the message log refused an append without saying why");
+            }
         }
         catch
         {
