@@ -109,9 +109,10 @@ internal sealed class MessageJournal : IAsyncDisposable
 
     /// <summary>
     /// Appends a record nobody waits for (an ack, a return, a deletion): it is durable with the next batch. Log order
-    /// still puts it after the message it refers to, which is all recovery needs. Watching it costs no allocation.
+    /// still puts it after the message it refers to, which is all recovery needs. Watching it costs no allocation, and
+    /// the record is copied before this returns, so the caller may pass a reused or stack buffer.
     /// </summary>
-    public void AppendInBackground(byte[] record, long refersTo)
+    public void AppendInBackground(ReadOnlySpan<byte> record, long refersTo)
     {
         ValueTask<LogPosition> append;
         try

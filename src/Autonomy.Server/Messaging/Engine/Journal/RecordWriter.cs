@@ -20,11 +20,17 @@ internal static class RecordWriter
         ReadOnlySpan<byte> properties, ReadOnlySpan<byte> body) =>
         Build(RecordKind.Transfer, (fromQueue, from), header, queues, properties, body);
 
-    public static byte[] Settle(string vhost, string queue, long segment, ReadOnlySpan<long> offsets)
+    /// <summary>The most a settle record of <paramref name="count"/> offsets takes (each offset is at most 10 bytes).</summary>
+    public static int SettleSizeLimit(string vhost, string queue, int count) => 1 + Size(vhost) + Size(queue) + 8 + 4 + (count * 10);
+
+    /// <summary>
+    /// Writes a settle record into <paramref name="destination"/> (at least <see cref="SettleSizeLimit"/> long) and
+    /// returns its length: the caller brings the buffer, so that an ack allocates none.
+    /// </summary>
+    public static int Settle(Span<byte> destination, string vhost, string queue, long segment, ReadOnlySpan<long> offsets)
     {
         // Offsets ascend, so each is written as a varint of its distance from the one before.
-        var buffer = new byte[1 + Size(vhost) + Size(queue) + 8 + 4 + (offsets.Length * 10)];
-        var writer = new Writer(buffer);
+        var writer = new Writer(destination);
         writer.Byte((byte)RecordKind.Settle);
         writer.Name(vhost);
         writer.Name(queue);
@@ -36,13 +42,16 @@ internal static class RecordWriter
             writer.VarInt((ulong)(offset - previous));
             previous = offset;
         }
-        return buffer[..writer.Position];
+        return writer.Position;
     }
 
-    public static byte[] Return(string vhost, string queue, LogPosition position, int deliveryCount, long readyAt, bool redelivered)
+    public static int ReturnSize(string vhost, string queue) => 1 + Size(vhost) + Size(queue) + 8 + 8 + 4 + 8 + 1;
+
+    /// <summary>Writes a return record into <paramref name="destination"/> (<see cref="ReturnSize"/> long) and returns its length.</summary>
+    public static int Return(Span<byte> destination, string vhost, string queue, LogPosition position, int deliveryCount,
+        long readyAt, bool redelivered)
     {
-        var buffer = new byte[1 + Size(vhost) + Size(queue) + 8 + 8 + 4 + 8 + 1];
-        var writer = new Writer(buffer);
+        var writer = new Writer(destination);
         writer.Byte((byte)RecordKind.Return);
         writer.Name(vhost);
         writer.Name(queue);
@@ -51,7 +60,7 @@ internal static class RecordWriter
         writer.Int32(deliveryCount);
         writer.Int64(readyAt);
         writer.Byte(redelivered ? (byte)1 : (byte)0);
-        return buffer;
+        return writer.Position;
     }
 
     public static byte[] QueueDelete(string vhost, string queue, long segment)

@@ -1,3 +1,7 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using Autonomy.Server.Messaging.Storage;
+
 namespace Autonomy.Server.Messaging.Engine;
 
 internal sealed partial class MessageQueue
@@ -34,63 +38,70 @@ internal sealed partial class MessageQueue
     /// redelivered; when <paramref name="counted"/> its return count goes up, and past x-delivery-limit it is
     /// dead-lettered instead; with retry backoff (or an explicit delay) it waits before it is ready again.
     /// </summary>
-    public void Return(IReadOnlyList<QueueEntry> entries, bool counted, long? delayMs = null)
+    public void Return(ReadOnlySpan<QueueEntry> entries, bool counted, long? delayMs = null)
     {
         List<QueueEntry>? exhausted = null;
-        List<QueueEntry>? logged = null;
+        // The entries to log a return record for, as they are after the return (a rented array: nacks allocate none).
+        var logged = ArrayPool<QueueEntry>.Shared.Rent(entries.Length);
+        var loggedCount = 0;
         var now = Now;
-        lock (_gate)
+        try
         {
-            foreach (var entry in entries)
+            lock (_gate)
             {
-                _unacked--;
-                _unackedBytes -= entry.BodySize;
+                foreach (ref readonly var entry in entries)
+                {
+                    _unacked--;
+                    _unackedBytes -= entry.BodySize;
+                }
+                if (_deleted)
+                {
+                    foreach (ref readonly var entry in entries)
+                    {
+                        Unhold(entry);
+                    }
+                    return;
+                }
+                // Pushed to the front in reverse, so that the earliest returned is delivered first.
+                for (var i = entries.Length - 1; i >= 0; i--)
+                {
+                    var entry = entries[i];
+                    entry.Flags |= EntryFlags.Redelivered;
+                    if (counted)
+                    {
+                        entry.DeliveryCount++;
+                    }
+                    if (counted && Policy.DeliveryLimit is { } limit && entry.DeliveryCount > limit)
+                    {
+                        (exhausted ??= []).Add(entry);
+                        continue;
+                    }
+                    var delay = delayMs ?? (counted ? Policy.BackoffFor(entry.DeliveryCount) : 0);
+                    if (delay > 0)
+                    {
+                        entry.ReadyAt = now + delay;
+                        _delayed.Add(entry);
+                    }
+                    else
+                    {
+                        entry.ReadyAt = 0;
+                        _ready.PushFront(entry);
+                    }
+                    if (entry.Recoverable)
+                    {
+                        logged[loggedCount++] = entry;
+                    }
+                }
+                OnWorkAvailable();
             }
-            if (_deleted)
+            foreach (ref readonly var entry in logged.AsSpan(0, loggedCount))
             {
-                foreach (var entry in entries)
-                {
-                    Unhold(entry);
-                }
-                return;
+                WriteReturn(entry);
             }
-            // Pushed to the front in reverse, so that the earliest returned is delivered first.
-            for (var i = entries.Count - 1; i >= 0; i--)
-            {
-                var entry = entries[i];
-                entry.Flags |= EntryFlags.Redelivered;
-                if (counted)
-                {
-                    entry.DeliveryCount++;
-                }
-                if (counted && Policy.DeliveryLimit is { } limit && entry.DeliveryCount > limit)
-                {
-                    (exhausted ??= []).Add(entry);
-                    continue;
-                }
-                var delay = delayMs ?? (counted ? Policy.BackoffFor(entry.DeliveryCount) : 0);
-                if (delay > 0)
-                {
-                    entry.ReadyAt = now + delay;
-                    _delayed.Add(entry);
-                }
-                else
-                {
-                    entry.ReadyAt = 0;
-                    _ready.PushFront(entry);
-                }
-                if (entry.Recoverable)
-                {
-                    (logged ??= []).Add(entry);
-                }
-            }
-            OnWorkAvailable();
         }
-        foreach (var entry in logged ?? [])
+        finally
         {
-            Journal.AppendInBackground(
-                RecordWriter.Return(Vhost.Name, Name, entry.Position, entry.DeliveryCount, entry.ReadyAt, redelivered: true),
-                entry.Position.Segment);
+            ArrayPool<QueueEntry>.Shared.Return(logged);
         }
         if (exhausted is not null)
         {
@@ -117,11 +128,11 @@ internal sealed partial class MessageQueue
     }
 
     /// <summary>Entries out with consumers are dead-lettered (nack or reject without requeue): they stop counting as unacked.</summary>
-    public void ReleaseUnacked(IReadOnlyList<QueueEntry> entries)
+    public void ReleaseUnacked(ReadOnlySpan<QueueEntry> entries)
     {
         lock (_gate)
         {
-            foreach (var entry in entries)
+            foreach (ref readonly var entry in entries)
             {
                 _unacked--;
                 _unackedBytes -= entry.BodySize;
@@ -161,7 +172,7 @@ internal sealed partial class MessageQueue
                 Unhold(entry);
             }
         }
-        WriteSettlements(removed.ToArray());
+        WriteSettlements(CollectionsMarshal.AsSpan(removed));
         return removed.Count;
     }
 
@@ -227,39 +238,88 @@ internal sealed partial class MessageQueue
         Journal.Release(segment);
     }
 
-    /// <summary>Settle records for the recoverable entries, one per segment (each refers to its segment).</summary>
+    /// <summary>
+    /// Settle records for the recoverable entries, one per segment (each refers to its segment), written through
+    /// rented or stack buffers so that an ack allocates nothing.
+    /// </summary>
     private void WriteSettlements(ReadOnlySpan<QueueEntry> entries)
     {
         if (!Durable)
         {
             return;
         }
-        Span<long> one = stackalloc long[1];
         if (entries.Length == 1)
         {
             if (entries[0].Recoverable)
             {
-                one[0] = entries[0].Position.Offset;
-                Journal.AppendInBackground(RecordWriter.Settle(Vhost.Name, Name, entries[0].Position.Segment, one), entries[0].Position.Segment);
+                ReadOnlySpan<long> one = [entries[0].Position.Offset];
+                WriteSettle(entries[0].Position.Segment, one);
             }
             return;
         }
-        var bySegment = new Dictionary<long, List<long>>();
-        foreach (ref readonly var entry in entries)
+        var positions = ArrayPool<LogPosition>.Shared.Rent(entries.Length);
+        var offsets = ArrayPool<long>.Shared.Rent(entries.Length);
+        try
         {
-            if (entry.Recoverable)
+            var count = 0;
+            foreach (ref readonly var entry in entries)
             {
-                if (!bySegment.TryGetValue(entry.Position.Segment, out var offsets))
+                if (entry.Recoverable)
                 {
-                    bySegment[entry.Position.Segment] = offsets = [];
+                    positions[count++] = entry.Position;
                 }
-                offsets.Add(entry.Position.Offset);
+            }
+            // Sorted by segment, then offset: each run of one segment is one record, its offsets ascending.
+            var sorted = positions.AsSpan(0, count);
+            sorted.Sort();
+            var start = 0;
+            while (start < sorted.Length)
+            {
+                var segment = sorted[start].Segment;
+                var end = start;
+                while (end < sorted.Length && sorted[end].Segment == segment)
+                {
+                    offsets[end - start] = sorted[end].Offset;
+                    end++;
+                }
+                WriteSettle(segment, offsets.AsSpan(0, end - start));
+                start = end;
             }
         }
-        foreach (var (segment, offsets) in bySegment)
+        finally
         {
-            offsets.Sort();
-            Journal.AppendInBackground(RecordWriter.Settle(Vhost.Name, Name, segment, offsets.ToArray()), segment);
+            ArrayPool<LogPosition>.Shared.Return(positions);
+            ArrayPool<long>.Shared.Return(offsets);
         }
     }
+
+    private void WriteSettle(long segment, ReadOnlySpan<long> offsets)
+    {
+        var limit = RecordWriter.SettleSizeLimit(Vhost.Name, Name, offsets.Length);
+        byte[]? rented = null;
+        var buffer = limit <= StackRecordLimit ? stackalloc byte[StackRecordLimit] : (rented = ArrayPool<byte>.Shared.Rent(limit));
+        try
+        {
+            var length = RecordWriter.Settle(buffer, Vhost.Name, Name, segment, offsets);
+            Journal.AppendInBackground(buffer[..length], segment);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private void WriteReturn(in QueueEntry entry)
+    {
+        // Two names of at most 255 bytes and a few numbers: always fits the stack buffer.
+        Span<byte> buffer = stackalloc byte[StackRecordLimit];
+        var length = RecordWriter.Return(buffer, Vhost.Name, Name, entry.Position, entry.DeliveryCount, entry.ReadyAt, redelivered: true);
+        Journal.AppendInBackground(buffer[..length], entry.Position.Segment);
+    }
+
+    /// <summary>Records up to this size are built on the stack (two 255-byte names and a few numbers fit).</summary>
+    private const int StackRecordLimit = 1024;
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Autonomy.Server.Messaging.Model;
 
 namespace Autonomy.Server.Messaging.Engine;
@@ -191,57 +192,6 @@ public sealed partial class Session : IAsyncDisposable
         return results;
     }
 
-    public void Ack(ulong deliveryTag, bool multiple)
-    {
-        var settled = Collect(deliveryTag, multiple);
-        foreach (var group in ByQueue(settled))
-        {
-            group.Queue.Settle(group.Entries.ToArray());
-        }
-        Interlocked.Add(ref _vhost.Broker.Counters.Acknowledged, settled.Count);
-        Unreserve(settled);
-    }
-
-    /// <summary>Rejects deliveries; requeued ones come back after <paramref name="delay"/> when one is given, else dead-lettered.</summary>
-    public void Nack(ulong deliveryTag, bool multiple, bool requeue, TimeSpan? delay = null)
-    {
-        if (delay is { } d && d < TimeSpan.Zero)
-        {
-            throw new BrokerException(ReplyCode.PreconditionFailed, $"a negative delay ({d.TotalMilliseconds} ms) for delivery tag {deliveryTag}");
-        }
-        var returned = Collect(deliveryTag, multiple);
-        foreach (var group in ByQueue(returned))
-        {
-            if (requeue)
-            {
-                group.Queue.Return(group.Entries, counted: true, delay is { } wait ? (long)wait.TotalMilliseconds : null);
-            }
-            else
-            {
-                group.Queue.ReleaseUnacked(group.Entries);
-                _vhost.Broker.DeadLetters.Send(group.Queue, group.Entries, DeathReason.Rejected);
-            }
-        }
-        Unreserve(returned);
-    }
-
-    public void Reject(ulong deliveryTag, bool requeue) => Nack(deliveryTag, multiple: false, requeue);
-
-    /// <summary>basic.recover: every unacknowledged message goes back to its queue (requeue=false is not supported, as in RabbitMQ).</summary>
-    public void Recover(bool requeue)
-    {
-        if (!requeue)
-        {
-            throw new BrokerException(ReplyCode.NotImplemented, "requeue=false");
-        }
-        var returned = Collect(0, multiple: true, allowEmpty: true);
-        foreach (var group in ByQueue(returned))
-        {
-            group.Queue.Return(group.Entries, counted: true);
-        }
-        Unreserve(returned);
-    }
-
     public ValueTask DisposeAsync() => new(CloseAsync(countReturns: true));
 
     /// <summary>Hands a message to a consumer with the next tag; false when the consumer or session is gone.</summary>
@@ -351,110 +301,14 @@ public sealed partial class Session : IAsyncDisposable
                 autoDeleted.Add(consumer.Queue);
             }
         }
-        foreach (var group in ByQueue(outstanding))
+        foreach (var (queue, entries) in GroupByQueue(outstanding))
         {
-            group.Queue.Return(group.Entries, countReturns);
+            queue.Return(CollectionsMarshal.AsSpan(entries), countReturns);
         }
         _vhost.Forget(this);
         foreach (var queue in autoDeleted)
         {
             await _vhost.DeleteAutoDeletedAsync(queue).ConfigureAwait(false);
-        }
-    }
-
-    private List<Outstanding> Collect(ulong tag, bool multiple, bool allowEmpty = false)
-    {
-        var collected = new List<Outstanding>();
-        lock (_gate)
-        {
-            ThrowIfClosed();
-            if (!multiple)
-            {
-                if (!_unacked.Remove(tag, out var one))
-                {
-                    throw BrokerErrors.UnknownDeliveryTag(tag);
-                }
-                collected.Add(one);
-                return collected;
-            }
-            if (tag != 0 && !_unacked.ContainsKey(tag))
-            {
-                throw BrokerErrors.UnknownDeliveryTag(tag);
-            }
-            var upTo = tag == 0 ? _nextTag : tag;
-            if (upTo - _lowestTag > (ulong)_unacked.Count * 2)
-            {
-                foreach (var key in _unacked.Keys.Where(key => key <= upTo).Order().ToList())
-                {
-                    _unacked.Remove(key, out var outstanding);
-                    collected.Add(outstanding);
-                }
-            }
-            else
-            {
-                for (var key = _lowestTag; key <= upTo; key++)
-                {
-                    if (_unacked.Remove(key, out var outstanding))
-                    {
-                        collected.Add(outstanding);
-                    }
-                }
-            }
-            _lowestTag = Math.Max(_lowestTag, upTo + 1);
-            if (collected.Count == 0 && !allowEmpty)
-            {
-                throw BrokerErrors.UnknownDeliveryTag(tag);
-            }
-            return collected;
-        }
-    }
-
-    private static IEnumerable<(MessageQueue Queue, List<QueueEntry> Entries)> ByQueue(List<Outstanding> outstanding)
-    {
-        if (outstanding.Count == 0)
-        {
-            yield break;
-        }
-        if (outstanding.All(o => ReferenceEquals(o.Queue, outstanding[0].Queue)))
-        {
-            yield return (outstanding[0].Queue, outstanding.ConvertAll(o => o.Entry));
-            yield break;
-        }
-        foreach (var group in outstanding.GroupBy(o => o.Queue))
-        {
-            yield return (group.Key, group.Select(o => o.Entry).ToList());
-        }
-    }
-
-    /// <summary>Gives prefetch room back and lets the queues that may now deliver do so.</summary>
-    private void Unreserve(List<Outstanding> settled)
-    {
-        HashSet<MessageQueue>? wake = null;
-        foreach (var outstanding in settled)
-        {
-            if (outstanding.Consumer is { } consumer)
-            {
-                consumer.Unreserve();
-                (wake ??= []).Add(consumer.Queue);
-            }
-        }
-        if (wake is null)
-        {
-            return;
-        }
-        if (Volatile.Read(ref _globalPrefetch) > 0)
-        {
-            lock (_gate)
-            {
-                foreach (var consumer in _consumers.Values)
-                {
-                    wake.Add(consumer.Queue);
-                }
-            }
-        }
-        foreach (var queue in wake)
-        {
-            queue.Wake();
         }
     }
 
@@ -465,6 +319,4 @@ public sealed partial class Session : IAsyncDisposable
             throw BrokerErrors.Closed("the session");
         }
     }
-
-    private readonly record struct Outstanding(MessageQueue Queue, QueueEntry Entry, Consumer? Consumer);
 }
