@@ -129,14 +129,14 @@ internal sealed partial class AmqpChannel
     }
 
     /// <summary>Called under the broker's session lock: writes the frames and returns, never calling back into the broker.</summary>
-    public void WriteDelivery(Delivery delivery, bool autoAck)
+    public void WriteDelivery(in DeliveryFrame delivery, bool autoAck)
     {
         if (_ended)
         {
             // The session is closing: it takes the message back as unacknowledged.
             return;
         }
-        var written = Output.WriteContent(Number, new BasicDeliver(delivery.ConsumerTag ?? "", delivery.DeliveryTag, delivery.Redelivered, delivery.Exchange, delivery.RoutingKey),
+        var written = Output.WriteContent(Number, new BasicDeliver(delivery.ConsumerTag, delivery.DeliveryTag, delivery.Redelivered, delivery.Exchange, delivery.RoutingKey),
             delivery.EncodedProperties.Span, delivery.Body, _connection.FrameMax);
         if (autoAck && written != 0)
         {

@@ -9,12 +9,12 @@ namespace Autonomy.Server.Messaging.Amqp;
 /// For a no-ack consumer (<paramref name="autoAck"/>), the channel acknowledges each delivery itself once it is with
 /// the socket, so that the broker never sends such a consumer more than its window ahead of a slow reader.
 /// </summary>
-internal sealed class ConsumerSink(AmqpChannel channel, bool autoAck) : IDeliverySink
+internal sealed class ConsumerSink(AmqpChannel channel, bool autoAck) : IFrameDeliverySink
 {
     private readonly Lock _gate = new();
-    private List<Delivery>? _held = [];
+    private List<DeliveryFrame>? _held = [];
 
-    public void Deliver(Delivery delivery)
+    public void Deliver(in DeliveryFrame delivery)
     {
         lock (_gate)
         {
@@ -26,6 +26,11 @@ internal sealed class ConsumerSink(AmqpChannel channel, bool autoAck) : IDeliver
             channel.WriteDelivery(delivery, autoAck);
         }
     }
+
+    public void Deliver(Delivery delivery) => Deliver(new DeliveryFrame(delivery.DeliveryTag, delivery.ConsumerTag ?? "",
+        delivery.Redelivered, delivery.Exchange, delivery.RoutingKey, delivery.EncodedProperties, delivery.Body));
+
+    public bool AcksItself => autoAck;
 
     public void Cancelled(string consumerTag) => channel.CancelledByBroker(consumerTag);
 

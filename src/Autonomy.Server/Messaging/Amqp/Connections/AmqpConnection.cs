@@ -241,7 +241,10 @@ internal sealed partial class AmqpConnection
                     _busy--;
                 }
             }
-            await WaitForPublishRoomAsync().ConfigureAwait(false);
+            if (TooManyPublishesInFlight())
+            {
+                await WaitForPublishRoomAsync().ConfigureAwait(false);
+            }
         }
         return buffer.Start;
     }
@@ -479,11 +482,14 @@ internal sealed partial class AmqpConnection
         }
     }
 
+    private bool TooManyPublishesInFlight() =>
+        Interlocked.Read(ref _publishesInFlight) > Options.MaxPublishesInFlight
+        || Interlocked.Read(ref _publishBytesInFlight) > Options.MaxPublishBytesInFlight;
+
     /// <summary>Stops reading while too many publishes wait for the broker, so that a fast publisher cannot fill memory.</summary>
     private async ValueTask WaitForPublishRoomAsync()
     {
-        while (Interlocked.Read(ref _publishesInFlight) > Options.MaxPublishesInFlight
-            || Interlocked.Read(ref _publishBytesInFlight) > Options.MaxPublishBytesInFlight)
+        while (TooManyPublishesInFlight())
         {
             Task wait;
             lock (_inFlightGate)

@@ -100,7 +100,7 @@ public sealed partial class Session
         var scratch = TakeScratch();
         try
         {
-            CollectMany(0, scratch, allowEmpty: true);
+            CollectReturnable(scratch);
             foreach (var (queue, entries) in GroupByQueue(scratch.Outstanding))
             {
                 queue.Return(CollectionsMarshal.AsSpan(entries), counted: true);
@@ -136,6 +136,33 @@ public sealed partial class Session
                 throw BrokerErrors.UnknownDeliveryTag(tag);
             }
             return one;
+        }
+    }
+
+    /// <summary>
+    /// Every unacknowledged delivery except those whose sink acknowledges them itself: those may still be on their way
+    /// to the socket (written after the channel settled what it had flushed), and taking them back would deliver a
+    /// no-ack message twice. The lowest tag stays where it is, since tags below the ones taken may remain.
+    /// </summary>
+    private void CollectReturnable(Scratch scratch)
+    {
+        lock (_gate)
+        {
+            ThrowIfClosed();
+            var tags = scratch.Tags;
+            foreach (var (key, outstanding) in _unacked)
+            {
+                if (outstanding.Consumer is not { Sink.AcksItself: true })
+                {
+                    tags.Add(key);
+                }
+            }
+            tags.Sort();
+            foreach (var key in tags)
+            {
+                _unacked.Remove(key, out var outstanding);
+                scratch.Outstanding.Add(outstanding);
+            }
         }
     }
 

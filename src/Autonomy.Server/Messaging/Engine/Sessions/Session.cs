@@ -208,11 +208,18 @@ public sealed partial class Session : IAsyncDisposable
             {
                 _unacked[tag] = new Outstanding(queue, entry, consumer);
             }
-            var delivery = queue.ToDelivery(entry, message, tag, consumer.Tag, remaining);
             try
             {
                 // Under the lock, so that a consumer sees its tags in order.
-                consumer.Sink.Deliver(delivery);
+                if (consumer.Sink is IFrameDeliverySink frames)
+                {
+                    frames.Deliver(new DeliveryFrame(tag, consumer.Tag, entry.Redelivered, message.Header.Exchange,
+                        message.Header.RoutingKey, message.EncodedProperties, message.Body));
+                }
+                else
+                {
+                    consumer.Sink.Deliver(queue.ToDelivery(entry, message, tag, consumer.Tag, remaining));
+                }
             }
             catch (Exception error)
             {
