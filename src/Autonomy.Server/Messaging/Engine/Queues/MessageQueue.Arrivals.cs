@@ -25,6 +25,7 @@ internal sealed partial class MessageQueue
         List<Arrival>? more = null;
         List<QueueEntry>? dropped = null;
         Action<Delivery>[] taps;
+        bool dispatchHere;
         lock (_gate)
         {
             if (ticket != _nextArrival)
@@ -46,7 +47,10 @@ internal sealed partial class MessageQueue
                 return;
             }
             taps = _taps;
-            OnWorkAvailable();
+            // A consumer waiting with room gets the message on this thread, without a hop through the thread pool:
+            // that hop is most of a delivery's latency when the machine is busy. Execute hands the rest of a long run
+            // to the pool, so a publisher never delivers more than one run's budget.
+            dispatchHere = OnWorkAvailable(runHere: true);
         }
         if (taps.Length > 0)
         {
@@ -62,6 +66,10 @@ internal sealed partial class MessageQueue
         if (dropped is not null)
         {
             Broker.DeadLetters.Send(this, dropped, DeathReason.MaxLength);
+        }
+        if (dispatchHere)
+        {
+            Execute();
         }
     }
 

@@ -268,18 +268,33 @@ internal sealed partial class MessageQueue : IThreadPoolWorkItem
     }
 
     /// <summary>Something changed that may let a delivery or a waiter proceed (called under the lock).</summary>
-    private void OnWorkAvailable()
+    private void OnWorkAvailable() => OnWorkAvailable(runHere: false);
+
+    /// <summary>
+    /// As <see cref="OnWorkAvailable()"/>; with <paramref name="runHere"/> a dispatch that is due is not queued but
+    /// claimed for the caller, who must call <see cref="Execute"/> once it has left the lock (true is returned then).
+    /// </summary>
+    private bool OnWorkAvailable(bool runHere)
     {
         if (_ready.Count > 0 || _delayed.Count > 0)
         {
             WakeWaiters();
         }
+        var claimed = false;
         if (!_dispatchScheduled && _consumers.Count > 0 && (_ready.Count > 0 || _delayed.Count > 0))
         {
             _dispatchScheduled = true;
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            if (runHere)
+            {
+                claimed = true;
+            }
+            else
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            }
         }
         RescheduleTimer();
+        return claimed;
     }
 
     private void WakeWaiters()
