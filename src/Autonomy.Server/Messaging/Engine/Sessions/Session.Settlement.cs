@@ -29,17 +29,7 @@ public sealed partial class Session
         try
         {
             CollectMany(deliveryTag, scratch, allowEmpty: false);
-            if (OneQueue(scratch) is { } queue)
-            {
-                queue.Settle(CollectionsMarshal.AsSpan(scratch.Entries));
-            }
-            else
-            {
-                foreach (var (each, entries) in GroupByQueue(scratch.Outstanding))
-                {
-                    each.Settle(CollectionsMarshal.AsSpan(entries));
-                }
-            }
+            ForEachQueue(scratch, 0, static (queue, entries, _) => queue.Settle(entries));
             Interlocked.Add(ref _vhost.Broker.Counters.Acknowledged, scratch.Outstanding.Count);
             Unreserve(scratch);
         }
@@ -69,17 +59,8 @@ public sealed partial class Session
         try
         {
             CollectMany(deliveryTag, scratch, allowEmpty: false);
-            if (OneQueue(scratch) is { } queue)
-            {
-                Refuse(queue, CollectionsMarshal.AsSpan(scratch.Entries), requeue, delayMs);
-            }
-            else
-            {
-                foreach (var (each, entries) in GroupByQueue(scratch.Outstanding))
-                {
-                    Refuse(each, CollectionsMarshal.AsSpan(entries), requeue, delayMs);
-                }
-            }
+            ForEachQueue(scratch, (Session: this, Requeue: requeue, DelayMs: delayMs),
+                static (queue, entries, state) => state.Session.Refuse(queue, entries, state.Requeue, state.DelayMs));
             Unreserve(scratch);
         }
         finally
@@ -211,6 +192,26 @@ public sealed partial class Session
             {
                 throw BrokerErrors.UnknownDeliveryTag(tag);
             }
+        }
+    }
+
+    private delegate void QueueEntriesAction<TState>(MessageQueue queue, ReadOnlySpan<QueueEntry> entries, TState state);
+
+    /// <summary>
+    /// Runs <paramref name="action"/> once per queue over the collected deliveries: on the scratch's entries when they
+    /// share one queue (the usual case, no grouping), else per group. State goes in by value, so a static lambda
+    /// serves every call without a closure.
+    /// </summary>
+    private static void ForEachQueue<TState>(Scratch scratch, TState state, QueueEntriesAction<TState> action)
+    {
+        if (OneQueue(scratch) is { } queue)
+        {
+            action(queue, CollectionsMarshal.AsSpan(scratch.Entries), state);
+            return;
+        }
+        foreach (var (each, entries) in GroupByQueue(scratch.Outstanding))
+        {
+            action(each, CollectionsMarshal.AsSpan(entries), state);
         }
     }
 
