@@ -68,6 +68,11 @@ public sealed class ControlPlane : IAsyncDisposable
     /// <summary>The RabbitMQ server that holds a service's vhost, or null when the embedded broker does.</summary>
     internal Messaging.RabbitMq.RabbitMqBackend? RabbitMqOf(string vhost) => _messaging?.RabbitMqOf(vhost);
 
+    /// <summary>Every instance of every service: the replicas the supervisor runs and external ones registered through the API.</summary>
+    public Registry.ServiceRegistry Registry { get; } = new();
+
+    private Registry.ReplicaRegistration? _registration;
+
     /// <summary>Every token the server accepts: the admin-token file's, made ones, and each running replica's.</summary>
     internal TokenRegistry Tokens { get; }
 
@@ -181,6 +186,7 @@ public sealed class ControlPlane : IAsyncDisposable
         Canaries = new CanaryReleases(_config, Supervisor) { ReplicasChanged = ConfigSync.RefreshAsync };
         ConfigSync.Canaries = Canaries;
         ConfigSync.Attach();
+        _registration = new Registry.ReplicaRegistration(Supervisor, Registry);
         ControlPlaneApi.Map(_app, this);
         ConfigApi.Map(_app, _config, Canaries);
         SecretsApi.Map(_app, _secrets, SecretSync, Supervisor);
@@ -245,6 +251,10 @@ public sealed class ControlPlane : IAsyncDisposable
             await ConfigSync.DisposeAsync();
         }
         await Supervisor.DisposeAsync();
+        if (_registration is not null)
+        {
+            await _registration.DisposeAsync();
+        }
         await Databases.DisposeAsync();
         _messaging?.Dispose();
         SecretSync?.Dispose();

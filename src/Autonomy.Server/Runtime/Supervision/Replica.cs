@@ -28,6 +28,7 @@ internal sealed class Replica
         Index = index;
         Id = $"{service.Name}-{index}";
         Port = port;
+        Version = Registry.PlanVersion.Of(service.Plan);
         var options = service.Supervisor.Options;
         var delay = service.Plan.Service.Restart.Delay ?? options.RestartDelay;
         _backoff = new RestartBackoff(delay, options.MaxRestartDelay, options.StableAfter, options.RestartJitter);
@@ -38,6 +39,9 @@ internal sealed class Replica
     public int Index { get; }
 
     public int Port { get; }
+
+    /// <summary>A hash of the plan it was started from: replicas of an older spec have another.</summary>
+    public string Version { get; }
 
     public ReplicaState State { get; private set; } = ReplicaState.Waiting;
 

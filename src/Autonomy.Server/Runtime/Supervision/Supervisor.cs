@@ -98,7 +98,10 @@ public sealed class Supervisor : IAsyncDisposable
         _warnings.AddRange(planner.Notes.Except(_warnings).ToList());
         foreach (var plan in _plans)
         {
-            _services[plan.Name] = new ServiceRuntime(this, plan);
+            lock (_services)
+            {
+                _services[plan.Name] = new ServiceRuntime(this, plan);
+            }
         }
         ReplicaEnvironment.ServiceUrls(_plans, "", _warnings);
         PrepareVolumes();
@@ -259,7 +262,10 @@ public sealed class Supervisor : IAsyncDisposable
         foreach (var name in removed.Concat(changed.Except(rolled)))
         {
             await _services[name].StopAsync();
-            _services.Remove(name);
+            lock (_services)
+            {
+                _services.Remove(name);
+            }
         }
         _project = project;
         _plans = plans;
@@ -274,7 +280,10 @@ public sealed class Supervisor : IAsyncDisposable
         var starting = changed.Except(rolled).Concat(added).Select(n => new ServiceRuntime(this, byName[n])).ToList();
         foreach (var runtime in starting)
         {
-            _services[runtime.Name] = runtime;
+            lock (_services)
+            {
+                _services[runtime.Name] = runtime;
+            }
         }
         await Task.WhenAll(starting.Select(s => StartServiceAsync(s, ct)));
         NotifyChanged();
@@ -288,7 +297,8 @@ public sealed class Supervisor : IAsyncDisposable
     /// What decides whether a running service must be recreated: everything that shapes its processes,
     /// its database among them (the project's provider or clusters may change without the service's own lines).
     /// </summary>
-    private static string SpecOf(ServicePlan plan) => string.Join("\u0001",
+    /// <summary>Everything about a plan that a replica started from it depends on: equal specs, same replicas.</summary>
+    internal static string SpecOf(ServicePlan plan) => string.Join("\u0001",
         plan.Service.Attributes.ToJsonString(), string.Join("\u0002", plan.Command), plan.Program, plan.WorkingDirectory,
         plan.Database is { } database ? $"{database.Choice} {database.Name} {database.InitFolder}" : "",
         string.Join("\u0002", plan.ImageEnvironment.Select(e => $"{e.Key}={e.Value}")), plan.Health?.ToString(), string.Join("\u0002", plan.Setup ?? []));
@@ -326,6 +336,19 @@ public sealed class Supervisor : IAsyncDisposable
 
     /// <summary>The plans the project runs with (after <see cref="UpAsync"/>).</summary>
     public IReadOnlyList<ServicePlan> Plans => _plans;
+
+    /// <summary>The services now running (or on their way up), for those that follow every replica.</summary>
+    internal IReadOnlyList<ServiceRuntime> Runtimes
+    {
+        get
+        {
+            // Written only by up and reconcile (one at a time); the lock is for readers on other threads.
+            lock (_services)
+            {
+                return [.. _services.Values];
+            }
+        }
+    }
 
     internal ServiceRuntime Runtime(string service) =>
         _services.TryGetValue(service, out var runtime) ? runtime : throw new KeyNotFoundException($"no service '{service}' is running");
