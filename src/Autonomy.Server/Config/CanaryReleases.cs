@@ -161,6 +161,21 @@ internal sealed class CanaryReleases(ConfigCenter center, Supervisor supervisor)
         }
     }
 
+    /// <summary>
+    /// A rolling restart replaced replica <paramref name="old"/> by <paramref name="replacement"/>: every active canary
+    /// the old one took part in names the new one instead, before it starts, so that it starts with the canary's view.
+    /// </summary>
+    public async Task ReplicaReplacedAsync(string old, string replacement, CancellationToken ct)
+    {
+        var taking = center.Store.List(Namespace, "canary:")
+            .Select(e => JsonSerializer.Deserialize<CanaryRelease>(e.Value, Json)!)
+            .Where(c => c.IsActive && c.Replicas.Contains(old));
+        foreach (var canary in taking.ToList())
+        {
+            await SaveAsync(canary with { Replicas = [.. canary.Replicas.Select(r => r == old ? replacement : r)] }, ct);
+        }
+    }
+
     private CanaryRelease Find(string ns, string id) =>
         All(ns).FirstOrDefault(c => c.Id == id) is { } canary
             ? canary.IsActive ? canary : throw new CanaryException($"canary {id} is already {canary.State}")

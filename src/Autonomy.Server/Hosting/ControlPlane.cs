@@ -185,6 +185,7 @@ public sealed class ControlPlane : IAsyncDisposable
         Supervisor.EmbeddedBroker = new Messaging.RabbitMqImageBroker(_broker, BrokerUsers, () => AmqpPort);
         Canaries = new CanaryReleases(_config, Supervisor) { ReplicasChanged = ConfigSync.RefreshAsync };
         ConfigSync.Canaries = Canaries;
+        Supervisor.ReplicaReplaced = (_, old, replacement) => Canaries.ReplicaReplacedAsync(old, replacement, CancellationToken.None);
         ConfigSync.Attach();
         _registration = new Registry.ReplicaRegistration(Supervisor, Registry);
         ControlPlaneApi.Map(_app, this);

@@ -48,7 +48,6 @@ internal sealed class ReplicaRegistration : IAsyncDisposable
             foreach (var replica in service.Replicas)
             {
                 seen.Add((service.Name, replica.Id));
-                var existing = _registry.Find(service.Name, replica.Id);
                 _registry.Put(new RegistryEntry
                 {
                     Service = service.Name,
@@ -59,8 +58,7 @@ internal sealed class ReplicaRegistration : IAsyncDisposable
                     Version = replica.Version,
                     Metadata = labels,
                     Output = replica.LastCheck,
-                    // Draining is the gateway's and the rolling restart's to set; a state change keeps it.
-                    Draining = existing is not null && existing.Port == replica.Port && existing.Draining,
+                    Draining = replica.Draining,
                 });
             }
         }

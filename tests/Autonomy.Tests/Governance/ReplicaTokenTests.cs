@@ -46,9 +46,9 @@ public sealed class ReplicaTokenTests
     {
         await using var server = await RunningServer.StartAsync(Compose);
         var before = await TokenOfAsync(server, "orders-1");
-        File.Delete(server.Files.PathOf("token-orders-1"));
         Assert.Equal(HttpStatusCode.OK, (await server.Http.PostAsync("/v1/services/orders/restart", null)).StatusCode);
-        var after = await TokenOfAsync(server, "orders-1");
+        // The replacement started beside the old replica, under the next id.
+        var after = await TokenOfAsync(server, "orders-2");
         using var old = server.Client(before);
         using var current = server.Client(after);
         Assert.Equal(HttpStatusCode.Unauthorized, (await old.GetAsync("/v1/services/orders")).StatusCode);

@@ -32,6 +32,12 @@ public sealed record ServicePlan
 
     public IReadOnlyList<PublishedPort> Published { get; init; } = [];
 
+    /// <summary>
+    /// How long a rolling restart lets an old replica finish what it was serving after it stops getting new traffic:
+    /// <c>x-autonomy.drain_grace</c>, else the service's stop_grace_period.
+    /// </summary>
+    public TimeSpan DrainGrace { get; init; } = TimeSpan.FromSeconds(10);
+
     public IReadOnlyList<VolumeLink> Volumes { get; init; } = [];
 
     /// <summary>The compose configs it uses, as files written for each replica.</summary>

@@ -120,6 +120,7 @@ internal sealed partial class ServicePlanner(ComposeProject project, SupervisorO
             Setup = Setup(service),
             ServicePort = ServicePort(service),
             Published = Published(service),
+            DrainGrace = DrainGrace(service),
             Volumes = Volumes(service, workingDirectory, baseDirectory, imageWorkDir),
             ConfigFiles = ConfigFiles(service, workingDirectory, baseDirectory, imageWorkDir),
             SecretFiles = SecretFiles(service, workingDirectory, baseDirectory, imageWorkDir),

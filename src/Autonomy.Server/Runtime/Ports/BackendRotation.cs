@@ -18,6 +18,12 @@ internal sealed partial class BackendRotation
     // list changes between them. Unsigned so that wrapping around after 4 billion connections stays non-negative.
     private uint _next;
 
+    // Connections by backend port, counted from the moment the backend is chosen (before the connect) until the
+    // forwarder releases it. Chosen and counted under one lock, so a drain that takes the lock after a replica left
+    // the healthy set sees every connection that could still reach it.
+    private readonly Lock _choosing = new();
+    private readonly Dictionary<int, int> _inUse = [];
+
     public BackendRotation(Func<IReadOnlyList<IPEndPoint>> healthyBackends, TimeSpan connectTimeout, ILogger logger)
     {
         _healthyBackends = healthyBackends;
@@ -27,27 +33,69 @@ internal sealed partial class BackendRotation
 
     /// <summary>
     /// A socket connected to one of the healthy backends, or null when the list is empty or every backend in it failed
-    /// (each is tried at most once).
+    /// (each is tried at most once). The backend stays counted as in use until <see cref="Release"/> with its port.
     /// </summary>
     public async Task<Socket?> ConnectAsync(CancellationToken ct)
     {
-        var backends = _healthyBackends();
-        if (backends.Count == 0)
+        IReadOnlyList<IPEndPoint> backends;
+        int first;
+        lock (_choosing)
         {
-            return null;
+            backends = _healthyBackends();
+            if (backends.Count == 0)
+            {
+                return null;
+            }
+            first = (int)(_next++ % (uint)backends.Count);
+            Take(backends[first].Port);
         }
-
-        var first = (int)((Interlocked.Increment(ref _next) - 1) % (uint)backends.Count);
         for (var i = 0; i < backends.Count; i++)
         {
-            var socket = await TryConnectAsync(backends[(first + i) % backends.Count], ct);
+            var backend = backends[(first + i) % backends.Count];
+            if (i > 0)
+            {
+                lock (_choosing)
+                {
+                    // Falling over: only to a backend that is still healthy now.
+                    if (!_healthyBackends().Contains(backend))
+                    {
+                        continue;
+                    }
+                    Take(backend.Port);
+                }
+            }
+            var socket = await TryConnectAsync(backend, ct);
             if (socket is not null)
             {
                 return socket;
             }
+            Release(backend.Port);
         }
         return null;
     }
+
+    /// <summary>Connections chosen for (or open to) the backend on <paramref name="port"/>.</summary>
+    public int InUse(int port)
+    {
+        lock (_choosing)
+        {
+            return _inUse.GetValueOrDefault(port);
+        }
+    }
+
+    /// <summary>Ends the use of a backend that <see cref="ConnectAsync"/> connected to.</summary>
+    public void Release(int port)
+    {
+        lock (_choosing)
+        {
+            if (--_inUse[port] == 0)
+            {
+                _inUse.Remove(port);
+            }
+        }
+    }
+
+    private void Take(int port) => _inUse[port] = _inUse.GetValueOrDefault(port) + 1;
 
     private async Task<Socket?> TryConnectAsync(IPEndPoint backend, CancellationToken ct)
     {

@@ -27,6 +27,7 @@ internal sealed partial class TcpForwarder : IAsyncDisposable
     private int _activeConnections;
     private int _disposed;
 
+
     /// <param name="healthyBackends">Asked at every new connection, so it should be cheap; it may return a new list each time.</param>
     /// <param name="connectTimeout">
     /// How long a backend may take to accept before the next one is tried; <see cref="DefaultConnectTimeout"/> when null.
@@ -51,6 +52,12 @@ internal sealed partial class TcpForwarder : IAsyncDisposable
 
     /// <summary>Client connections accepted and not yet closed, including those still looking for a backend.</summary>
     public int ActiveConnections => Volatile.Read(ref _activeConnections);
+
+    /// <summary>
+    /// Connections open (or being opened) to the backend listening on <paramref name="port"/>, so that a replica being
+    /// drained is stopped once its connections have ended.
+    /// </summary>
+    public int OpenTo(int port) => _rotation.InUse(port);
 
     /// <summary>
     /// Binds and starts accepting. Binding happens before this returns, so a port taken by another program is reported
@@ -157,7 +164,15 @@ internal sealed partial class TcpForwarder : IAsyncDisposable
                 ForwardedConnection.Reset(client);
                 return;
             }
-            await new ForwardedConnection(client, backend).RunAsync(ct);
+            var port = ((IPEndPoint)backend.RemoteEndPoint!).Port;
+            try
+            {
+                await new ForwardedConnection(client, backend).RunAsync(ct);
+            }
+            finally
+            {
+                _rotation.Release(port);
+            }
         }
         catch (Exception e)
         {

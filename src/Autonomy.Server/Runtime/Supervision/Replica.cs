@@ -71,6 +71,12 @@ internal sealed class Replica
     }
 
     /// <summary>Serves traffic: running, and healthy where the service has a health check.</summary>
+    /// <summary>
+    /// Set while a rolling restart takes it out: it keeps running and finishes what it was serving, but gets no new
+    /// traffic (the registry shows it as draining).
+    /// </summary>
+    public bool Draining { get; set; }
+
     public bool IsReady => State == ReplicaState.Running && Health is HealthStatus.Healthy or HealthStatus.None;
 
     public ReplicaStatus Status() => new(Id, _process?.Pid, Port, State, Health, Restarts, StartedAt, ExitCode, LastCheck);

@@ -103,10 +103,10 @@ internal sealed class ServiceRuntime
 
     /// <summary>Replicas that serve traffic now, by their own ports.</summary>
     public IReadOnlyList<IPEndPoint> ReadyBackends() =>
-        [.. Replicas.Where(r => r.IsReady).Select(r => new IPEndPoint(IPAddress.Loopback, r.Port))];
+        [.. Replicas.Where(r => r.IsReady && !r.Draining).Select(r => new IPEndPoint(IPAddress.Loopback, r.Port))];
 
     private IReadOnlyList<IPEndPoint> ReadyBackends(int fixedPort) =>
-        Replicas.Any(r => r.IsReady) ? [new IPEndPoint(IPAddress.Loopback, fixedPort)] : [];
+        Replicas.Any(r => r.IsReady && !r.Draining) ? [new IPEndPoint(IPAddress.Loopback, fixedPort)] : [];
 
     /// <summary>
     /// Up: new replicas start and this returns once they are ready (or one failed). Down: the newest
@@ -150,8 +150,10 @@ internal sealed class ServiceRuntime
         }
     }
 
-    /// <summary>Restarts every replica, one at a time, each ready before the next.</summary>
-    /// <summary>Replaces the replicas (only those named in <paramref name="only"/>, if given) one at a time, each ready before the next.</summary>
+    /// <summary>
+    /// Replaces the replicas (only those named in <paramref name="only"/>, if given) one at a time, each new one ready
+    /// before the next. Where a new replica can run beside the old one, nothing is dropped: see <see cref="ReplaceBesideAsync"/>.
+    /// </summary>
     public async Task RestartAsync(CancellationToken ct, IReadOnlyCollection<string>? only = null)
     {
         await _scaling.WaitAsync(ct);
@@ -159,20 +161,117 @@ internal sealed class ServiceRuntime
         {
             foreach (var old in Replicas.Where(r => only is null || only.Contains(r.Id)))
             {
-                var fresh = new Replica(this, old.Index, ReplicaPort());
-                await old.StopAsync();
-                lock (_replicas)
+                if (CanRunBeside)
                 {
-                    _replicas[_replicas.IndexOf(old)] = fresh;
+                    await ReplaceBesideAsync(old, ct);
                 }
-                fresh.Start();
-                await WaitAsync(() => Ready([fresh]), failFast: true, ct);
+                else
+                {
+                    await ReplaceInPlaceAsync(old, ct);
+                }
             }
         }
         finally
         {
             _scaling.Release();
         }
+    }
+
+    /// <summary>
+    /// Whether a new replica can run beside the one it replaces: not for a PostgreSQL server Autonomy runs (one data
+    /// directory), the broker's stand-in (no process of its own), or a service published on a fixed replica port.
+    /// </summary>
+    private bool CanRunBeside => Plan.ManagedServer is null && Plan.EmbeddedBroker is null && Plan.Published.All(p => p.ToReplicaPort);
+
+    /// <summary>The old replica stops before the new one starts, under the same id: a gap, for what cannot run twice.</summary>
+    private async Task ReplaceInPlaceAsync(Replica old, CancellationToken ct)
+    {
+        var fresh = new Replica(this, old.Index, ReplicaPort());
+        await old.StopAsync();
+        lock (_replicas)
+        {
+            _replicas[_replicas.IndexOf(old)] = fresh;
+        }
+        fresh.Start();
+        await WaitAsync(() => Ready([fresh]), failFast: true, ct);
+    }
+
+    /// <summary>
+    /// Zero downtime: a new replica (with the next id) starts beside the old one and takes traffic once it is ready;
+    /// only then does the old one stop getting new traffic, finish what it was serving (up to the drain grace) and
+    /// stop. If the new one fails, it is removed and the old one keeps serving.
+    /// </summary>
+    private async Task ReplaceBesideAsync(Replica old, CancellationToken ct)
+    {
+        var fresh = new Replica(this, _nextIndex++, ReplicaPort());
+        if (Supervisor.ReplicaReplaced is { } replaced)
+        {
+            await replaced(Name, old.Id, fresh.Id);
+        }
+        lock (_replicas)
+        {
+            _replicas.Insert(_replicas.IndexOf(old) + 1, fresh);
+        }
+        fresh.Start();
+        try
+        {
+            await WaitAsync(() => Ready([fresh]), failFast: true, ct);
+        }
+        catch
+        {
+            lock (_replicas)
+            {
+                _replicas.Remove(fresh);
+            }
+            NotifyChanged();
+            await fresh.StopAsync();
+            if (Supervisor.ReplicaReplaced is { } giveBack)
+            {
+                await giveBack(Name, fresh.Id, old.Id);
+            }
+            throw;
+        }
+        await DrainAsync(old, ct);
+        lock (_replicas)
+        {
+            _replicas.Remove(old);
+        }
+        NotifyChanged();
+        await old.StopAsync();
+    }
+
+    /// <summary>
+    /// Takes a replica out of rotation and waits until every path to it (this service's forwarders, the gateway) has
+    /// routed away and has nothing in flight to it, or the drain grace is over.
+    /// </summary>
+    private async Task DrainAsync(Replica replica, CancellationToken ct)
+    {
+        replica.Draining = true;
+        NotifyChanged();
+        var traffic = _forwarders.Select(f => (IReplicaTraffic)new ForwarderTraffic(f)).Concat(Supervisor.Traffic).ToList();
+        using var grace = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        grace.CancelAfter(Plan.DrainGrace);
+        try
+        {
+            await Task.WhenAll(traffic.Select(t => t.WhenRoutedAwayAsync(Name, replica.Port, grace.Token)));
+            while (traffic.Sum(t => t.InFlight(Name, replica.Port)) > 0)
+            {
+                await Task.Delay(DrainPoll, grace.Token);
+            }
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // The grace period is over: what is still in flight ends with the replica.
+        }
+    }
+
+    // How often a drain looks at what is still in flight: short next to any grace period, cheap next to a request.
+    private static readonly TimeSpan DrainPoll = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>A service's own TCP forwarder as traffic to drain: it reads the replicas directly, so it routes away at once.</summary>
+    private sealed class ForwarderTraffic(TcpForwarder forwarder) : IReplicaTraffic
+    {
+        public int InFlight(string service, int port) => forwarder.OpenTo(port);
     }
 
     /// <summary>

@@ -49,6 +49,19 @@ public sealed class Supervisor : IAsyncDisposable
     /// <summary>Set by the server before <see cref="UpAsync"/>: the broker that serves services declared by the rabbitmq image.</summary>
     public IEmbeddedBroker? EmbeddedBroker { get; set; }
 
+    /// <summary>
+    /// What carries traffic to replicas besides each service's own TCP forwarders (the gateway): a rolling restart
+    /// asks each to route away from the replica it drains and waits until nothing is in flight to it.
+    /// </summary>
+    public IList<IReplicaTraffic> Traffic { get; } = new List<IReplicaTraffic>();
+
+    /// <summary>
+    /// Called when a rolling restart replaces a replica by a new one (service, old id, new id) before the new one
+    /// starts, and again the other way round if the new one fails: what follows replicas by id (canary releases)
+    /// moves with it.
+    /// </summary>
+    public Func<string, string, string, Task>? ReplicaReplaced { get; set; }
+
     /// <summary>Writes the compose configs of each replica before it starts.</summary>
     public ReplicaConfigFiles ConfigFiles { get; }
 
