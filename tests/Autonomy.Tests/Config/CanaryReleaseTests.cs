@@ -94,6 +94,28 @@ public sealed class CanaryReleaseTests
     }
 
     [Fact]
+    public async Task ACanaryFollowsItsReplicaToTheReplacementARestartStarts()
+    {
+        await using var server = await StartAsync();
+        var canary = await Start(server, new { operations = new[] { new { op = "set", key = "Mode", value = "fast" } }, replicas = new[] { "app-2" } });
+        await WaitForViewAsync(server, "app-2", "fast");
+
+        using (var restart = await server.Http.PostAsync("/v1/services/app/restart", null))
+        {
+            restart.EnsureSuccessStatusCode();
+        }
+
+        // app-1 was replaced by app-3 and app-2 by app-4, which took its place in the canary from its first start.
+        var active = JsonDocument.Parse(await server.Http.GetStringAsync("/v1/config/app/canary")).RootElement[0];
+        Assert.Equal(canary.GetProperty("id").GetString(), active.GetProperty("id").GetString());
+        Assert.Equal(["app-4"], active.GetProperty("replicas").EnumerateArray().Select(r => r.GetString()));
+        await WaitForViewAsync(server, "app-4", "fast");
+        await WaitForViewAsync(server, "app-3", "stable");
+        Assert.Contains("Mode = fast", RenderedFor(server, "app-4"), StringComparison.Ordinal);
+        Assert.Contains("Mode = stable", RenderedFor(server, "app-3"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AnAbandonedCanaryGoesBackAndIsKept()
     {
         await using var server = await StartAsync();
