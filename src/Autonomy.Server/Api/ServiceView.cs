@@ -29,7 +29,7 @@ public sealed record ServiceView(string Name, string State, string Health, int P
 public sealed record ReplicaView(string Id, int? Pid, int Port, string State, string Health, int Restarts, double? Uptime, int? ExitCode, string? LastCheck)
 {
     public static ReplicaView From(ReplicaStatus r) => new(
-        r.Id, r.Pid, r.Port, r.State.ToString().ToLowerInvariant(), r.Health.ToString().ToLowerInvariant(), r.Restarts,
+        r.Id, r.Pid, r.Port, r.Draining && r.State == ReplicaState.Running ? "draining" : r.State.ToString().ToLowerInvariant(), r.Health.ToString().ToLowerInvariant(), r.Restarts,
         r.State == ReplicaState.Running && r.StartedAt is { } started ? Math.Round((DateTimeOffset.UtcNow - started).TotalSeconds, 1) : null,
         r.ExitCode, r.LastCheck);
 }

@@ -79,7 +79,7 @@ internal sealed class Replica
 
     public bool IsReady => State == ReplicaState.Running && Health is HealthStatus.Healthy or HealthStatus.None;
 
-    public ReplicaStatus Status() => new(Id, _process?.Pid, Port, State, Health, Restarts, StartedAt, ExitCode, LastCheck);
+    public ReplicaStatus Status() => new(Id, _process?.Pid, Port, State, Health, Restarts, StartedAt, ExitCode, LastCheck, Draining);
 
     public void Start() => _run = Task.Run(RunAsync);
 

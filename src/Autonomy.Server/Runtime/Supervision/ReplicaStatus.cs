@@ -2,7 +2,7 @@ using Autonomy.Server.Runtime.Health;
 
 namespace Autonomy.Server.Runtime.Supervision;
 
-/// <summary>A replica as <c>ps</c> shows it.</summary>
+/// <summary>A replica as <c>ps</c> shows it; <paramref name="Draining"/> while a rolling restart takes it out (ps says "draining").</summary>
 public sealed record ReplicaStatus(
     string Id,
     int? Pid,
@@ -12,4 +12,5 @@ public sealed record ReplicaStatus(
     int Restarts,
     DateTimeOffset? StartedAt,
     int? ExitCode,
-    string? LastCheck);
+    string? LastCheck,
+    bool Draining = false);

@@ -10,7 +10,7 @@ namespace Autonomy.Tests.Runtime.Supervision;
 /// </summary>
 public sealed class RollingRestartTests
 {
-    // "/" answers the replica's id; "/slow" answers it after 1.5 s; it refuses to start while "broken" exists.
+    // "/" answers the replica's id; "/slow" answers it after 3 s; it refuses to start while "broken" exists.
     private const string App = """
         import http.server, os, sys, time
         if os.path.exists("broken"):
@@ -21,7 +21,7 @@ public sealed class RollingRestartTests
                 pass
             def do_GET(self):
                 if self.path == "/slow":
-                    time.sleep(1.5)
+                    time.sleep(3)
                 body = instance.encode()
                 self.send_response(200)
                 self.send_header("Content-Length", str(len(body)))
@@ -123,6 +123,9 @@ public sealed class RollingRestartTests
         await RunningProject.WaitUntilAsync(() => p.Supervisor.Status()[0].Replicas.Count == 1 && !slow.IsCompleted, "the slow request is sent");
         await Task.Delay(200);
         var restart = p.Supervisor.RestartAsync("web");
+        await RunningProject.WaitUntilAsync(() => p.Supervisor.Status()[0].Replicas.Any(r => r.Id == "web-1" && r.Draining), "web-1 drains");
+        Assert.False(slow.IsCompleted);
+        Assert.True(p.Replica("web-2").State == ReplicaState.Running);
         Assert.Equal("web-1", await slow);
         await restart;
         Assert.Equal(["web-2"], p.Supervisor.Status()[0].Replicas.Select(r => r.Id));
