@@ -109,6 +109,26 @@ public sealed class QuotaTests
         Assert.Equal(300, Reserved(fixture.OpenPath, key.Id, "2026-11-25"));
     }
 
+    [Fact]
+    public async Task UseTheStoreCannotRecordIsNotLetThrough()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero));
+        await using var fixture = await TrafficFixture.StartAsync(time);
+        fixture.Load(("orders/0", Route));
+        var (_, secret) = await fixture.CreateKeyAsync(["orders/0"], "300/day");
+        using var client = fixture.Host.Client();
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await Send(client, secret)).StatusCode);
+        }
+
+        // The block of 3 is used: the next request needs a reservation, which the closed store cannot take.
+        await fixture.CloseStoreAsync();
+        using var refused = await Send(client, secret);
+        Assert.Equal("1", refused.Headers.GetValues("Retry-After").Single());
+        await ApiKeyTests.AssertProblemAsync(refused, HttpStatusCode.ServiceUnavailable, "quota-unavailable", "the platform's store did not take the quota's use");
+    }
+
     private static long Reserved(string path, string keyId, string period)
     {
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());

@@ -73,9 +73,19 @@ internal sealed class TrafficFixture : IAsyncDisposable
         await OpenAsync(crashed);
     }
 
+    /// <summary>Closes the store under the running traffic control, as a store that no longer takes writes.</summary>
+    public async Task CloseStoreAsync()
+    {
+        await _store.DisposeAsync();
+        _storeClosed = true;
+    }
+
+    private bool _storeClosed;
+
     private async Task OpenAsync(string path)
     {
         _store = SqliteConfigStore.Open(path);
+        _storeClosed = false;
         OpenPath = path;
         Traffic = await TrafficControl.OpenAsync(_store, _time);
     }
@@ -83,7 +93,10 @@ internal sealed class TrafficFixture : IAsyncDisposable
     private async Task CloseAsync()
     {
         await Traffic.DisposeAsync();
-        await _store.DisposeAsync();
+        if (!_storeClosed)
+        {
+            await _store.DisposeAsync();
+        }
     }
 
     public async ValueTask DisposeAsync()
