@@ -25,6 +25,7 @@ internal static class Cli
         root.Subcommands.Add(Commands.Db.DbCommand.Create());
         root.Subcommands.Add(Commands.Governance.TokensCommand.Create());
         root.Subcommands.Add(Commands.Governance.AuditCommand.Create());
+        root.Subcommands.Add(Commands.Keys.KeysCommand.Create());
         root.Subcommands.Add(Commands.Messaging.MqCommand.Create());
         return root;
     }

@@ -73,6 +73,11 @@ public sealed class ControlPlane : IAsyncDisposable
 
     private Registry.ReplicaRegistration? _registration;
 
+    /// <summary>Rate limits, API keys and quotas of the gateway's routes; open once <see cref="ListenAsync(int, int, CancellationToken)"/> has run.</summary>
+    public Gateway.Traffic.TrafficControl Traffic => _traffic ?? throw new InvalidOperationException("the control plane is not listening yet");
+
+    private Gateway.Traffic.TrafficControl? _traffic;
+
     /// <summary>Every token the server accepts: the admin-token file's, made ones, and each running replica's.</summary>
     internal TokenRegistry Tokens { get; }
 
@@ -196,6 +201,7 @@ public sealed class ControlPlane : IAsyncDisposable
         TokensApi.Map(_app, Tokens, _audit, () => Supervisor.Project);
         MessagingApi.Map(_app, this);
         AuditApi.Map(_app, _audit, () => Tokens.Now);
+        KeysApi.Map(_app, (_traffic = await Gateway.Traffic.TrafficControl.OpenAsync(store, ct: ct)).Keys, () => Supervisor.Project);
         await _app.StartAsync(ct);
         // Kestrel writes the port it bound (a free one when asked for 0) back into each listener's endpoint.
         Port = httpListener!.IPEndPoint!.Port;
@@ -285,6 +291,10 @@ public sealed class ControlPlane : IAsyncDisposable
             await SaveLastUseAsync();
         }
         _secrets?.Dispose();
+        if (_traffic is not null)
+        {
+            await _traffic.DisposeAsync();
+        }
         if (_config is not null)
         {
             await _config.DisposeAsync();
