@@ -195,6 +195,7 @@ public sealed class ControlPlane : IAsyncDisposable
         TokensApi.Map(_app, Tokens, _audit, () => Supervisor.Project);
         MessagingApi.Map(_app, this);
         AuditApi.Map(_app, _audit, () => Tokens.Now);
+        await RegistryApi.MapAsync(_app, this, ct);
         await _app.StartAsync(ct);
         // Kestrel writes the port it bound (a free one when asked for 0) back into each listener's endpoint.
         Port = httpListener!.IPEndPoint!.Port;
