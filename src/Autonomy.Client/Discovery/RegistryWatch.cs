@@ -47,20 +47,33 @@ internal sealed class RegistryWatch : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts following (once) and waits for the first answer, at most <see cref="AutonomyDiscoveryOptions.FirstAnswerTimeout"/>.</summary>
+    /// <summary>
+    /// Starts following (once) and waits for the first answer, at most <see cref="AutonomyDiscoveryOptions.FirstAnswerTimeout"/>
+    /// in all: once that has passed, resolutions go on at once with what the other providers have, and the change token
+    /// fires when the registry answers.
+    /// </summary>
     public async Task StartAsync(CancellationToken ct)
     {
+        Task first;
         lock (_gate)
         {
             _following ??= FollowAsync(_stop.Token);
+            first = _firstWait ??= WaitForFirstAnswerAsync();
         }
+        await first.WaitAsync(ct);
+    }
+
+    private Task? _firstWait;
+
+    private async Task WaitForFirstAnswerAsync()
+    {
         try
         {
-            await _firstAnswer.Task.WaitAsync(_options.FirstAnswerTimeout, ct);
+            await _firstAnswer.Task.WaitAsync(_options.FirstAnswerTimeout);
         }
         catch (TimeoutException)
         {
-            // Not yet: resolution goes on with what the other providers have, and the change token fires once the registry answers.
+            // Not yet: see StartAsync.
         }
     }
 

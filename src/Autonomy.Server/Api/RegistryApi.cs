@@ -72,16 +72,18 @@ internal static partial class RegistryApi
     /// </summary>
     private static async Task WaitForChangeAsync(ServiceRegistry registry, string service, bool all, long after, TimeSpan timeout, CancellationToken ct)
     {
+        // In this order: a change to the service made before the list is read is among those missed, and one made after
+        // it differs from the list, so none falls between the two.
+        var seen = registry.Index;
+        var before = registry.Instances(service, all);
         // An index from before a server restart is above today's: the caller's list may be anything, so it gets today's.
         var missed = registry.ChangesAfter(after);
-        if (missed is null || after > registry.Index || missed.Any(c => c.Service == service))
+        if (missed is null || after > seen || missed.Any(c => c.Service == service))
         {
             return;
         }
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(timeout);
-        var seen = registry.Index;
-        var before = registry.Instances(service, all);
         try
         {
             while (true)

@@ -53,7 +53,7 @@ public sealed class ExternalInstances : IAsyncDisposable
         {
             created = !_leases.ContainsKey((registration.Service, registration.Id));
             _leases[(registration.Service, registration.Id)] = new Lease(registration, _time.GetTimestamp());
-            entry = _registry.Put(EntryOf(registration, RegistryHealth.Passing, Alive(registration)));
+            entry = _registry.Put(KeepDraining(EntryOf(registration, RegistryHealth.Passing, Alive(registration))));
         }
         await SaveAsync(registration.Service, registration.Id, audit, ct);
         return (entry, created);
@@ -69,7 +69,7 @@ public sealed class ExternalInstances : IAsyncDisposable
                 return null;
             }
             lease.LastBeat = _time.GetTimestamp();
-            return _registry.Put(EntryOf(lease.Registration, RegistryHealth.Passing, Alive(lease.Registration)));
+            return _registry.Put(KeepDraining(EntryOf(lease.Registration, RegistryHealth.Passing, Alive(lease.Registration))));
         }
     }
 
@@ -173,6 +173,12 @@ public sealed class ExternalInstances : IAsyncDisposable
         {
         }
     }
+
+    // Called under the gate. Draining is the gateway's and the rolling restart's to set: a heartbeat keeps it.
+    private RegistryEntry KeepDraining(RegistryEntry entry) =>
+        _registry.Find(entry.Service, entry.Id) is { Source: RegistrySources.External } existing && existing.Address == entry.Address && existing.Port == entry.Port
+            ? entry with { Draining = existing.Draining }
+            : entry;
 
     private static string Alive(ExternalRegistration registration) => $"heartbeats within its ttl of {Durations.Text(registration.Ttl)}";
 

@@ -54,7 +54,7 @@ public sealed class DiscoveryClientTests
             scaled.EnsureSuccessStatusCode();
         }
         await WaitAsync(async () => (await PortsAsync(resolver)).Count == 2, "the resolver has the second replica");
-        Assert.Equal([Port(server, "orders-1"), Port(server, "orders-2")], await PortsAsync(resolver));
+        Assert.Equal(new[] { Port(server, "orders-1"), Port(server, "orders-2") }.Order(), await PortsAsync(resolver));
         var answers = new HashSet<string>();
         for (var i = 0; i < 20 && answers.Count < 2; i++)
         {
@@ -75,6 +75,28 @@ public sealed class DiscoveryClientTests
     }
 
     [Fact]
+    public async Task AnUnreachableRegistryLeavesTheNameToTheConfiguration()
+    {
+        int closed;
+        using (var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0))
+        {
+            listener.Start();
+            closed = ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(
+            new Dictionary<string, string?> { ["services:orders:http:0"] = "http://127.0.0.1:4321" }).Build());
+        services.AddLogging();
+        services.AddServiceDiscovery().AddAutonomyServiceEndpointProvider(o =>
+        {
+            o.Url = $"http://127.0.0.1:{closed}";
+            o.FirstAnswerTimeout = TimeSpan.FromMilliseconds(200);
+        });
+        await using var provider = services.BuildServiceProvider();
+        Assert.Equal([4321], await PortsAsync(provider.GetRequiredService<ServiceEndpointResolver>()));
+    }
+
+    [Fact]
     public void OutsideAutonomyNothingIsAdded()
     {
         var services = new ServiceCollection();
@@ -88,7 +110,12 @@ public sealed class DiscoveryClientTests
     private static async Task<List<int>> PortsAsync(ServiceEndpointResolver resolver)
     {
         var source = await resolver.GetEndpointsAsync("http://orders", CancellationToken.None);
-        return [.. source.Endpoints.Select(e => ((IPEndPoint)e.EndPoint).Port).Order()];
+        return [.. source.Endpoints.Select(e => e.EndPoint switch
+        {
+            IPEndPoint ip => ip.Port,
+            UriEndPoint uri => uri.Uri.Port,
+            var other => throw new InvalidOperationException($"unexpected endpoint {other}"),
+        }).Order()];
     }
 
     private static async Task WaitAsync(Func<Task<bool>> condition, string what)

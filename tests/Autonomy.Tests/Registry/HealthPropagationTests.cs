@@ -20,6 +20,8 @@ public sealed class HealthPropagationTests
                   test: ["CMD", "curl", "-f", "http://localhost/health"]
                   interval: 1s
                   retries: 1
+                  start_period: 60s       # a replica slow to listen on a busy machine is not failed for it
+                  start_interval: 100ms
             """, new Dictionary<string, string> { ["app.py"] = TestApps.HttpApp });
         await RunningProject.WaitUntilAsync(() => Healthy(server).Result.Count == 2, "both replicas are passing");
 
