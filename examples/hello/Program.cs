@@ -2,9 +2,13 @@
 // greeting from its configuration. `./autonomy config set hello Greeting "Hi there"` changes the answer
 // at once, without a restart. It also sends messages through its broker at MESSAGE_QUEUE_URL with
 // RabbitMQ.Client: `curl -d hi localhost:PORT/messages` publishes one, `curl localhost:PORT/messages` shows
-// what its consumer received.
+// what its consumer received. `curl localhost:PORT/neighbour` calls another service by its name (world, or the
+// config key Neighbour) with an HttpClient that Autonomy's registry resolves to one of that service's healthy replicas.
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Configuration.AddAutonomy(); // the config center's shared and own namespaces; outside Autonomy, nothing
+// http://NAME reaches a healthy replica of service NAME, following the registry; outside Autonomy, the usual providers.
+builder.Services.AddServiceDiscovery().AddAutonomyServiceEndpointProvider();
+builder.Services.AddHttpClient("neighbour", c => c.Timeout = TimeSpan.FromSeconds(10)).AddServiceDiscovery();
 builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning); // not a line per health check
 builder.WebHost.UseUrls($"http://127.0.0.1:{Environment.GetEnvironmentVariable("PORT") ?? "8080"}");
 var app = builder.Build();
@@ -40,5 +44,18 @@ app.MapPost("/messages", async (HttpRequest request) =>
     return Results.Created("/messages", new { published = text });
 });
 app.MapGet("/messages", () => Results.Ok(new { received = messages?.Received ?? [] }));
+app.MapGet("/neighbour", async (IHttpClientFactory clients) =>
+{
+    var neighbour = app.Configuration["Neighbour"] ?? "world";
+    try
+    {
+        var answer = await clients.CreateClient("neighbour").GetStringAsync($"http://{neighbour}/");
+        return Results.Text($"{instance} asked {neighbour}: {answer}");
+    }
+    catch (Exception e) when (e is HttpRequestException or InvalidOperationException or TaskCanceledException)
+    {
+        return Results.Problem(statusCode: 502, title: $"{neighbour} did not answer", detail: e.Message);
+    }
+});
 
 app.Run();

@@ -27,6 +27,7 @@ internal static class Cli
         root.Subcommands.Add(Commands.Governance.AuditCommand.Create());
         root.Subcommands.Add(Commands.Keys.KeysCommand.Create());
         root.Subcommands.Add(Commands.Messaging.MqCommand.Create());
+        root.Subcommands.Add(RegistryCommand.Create());
         return root;
     }
 

@@ -22,7 +22,7 @@ internal static class TokensApi
         {
             if (request.Role is not { Length: > 0 } role)
             {
-                return Problems.Of(400, "invalid-role", "Invalid role", "give a role: admin, read-only or service:NAME");
+                return Problems.Of(400, "invalid-role", "Invalid role", "give a role: admin, read-only, service:NAME or external:NAME");
             }
             if (Roles.Resolve(role, project(), out var problem) is not { } permissions)
             {

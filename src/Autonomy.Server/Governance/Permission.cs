@@ -29,6 +29,8 @@ public readonly record struct Permission(string Kind, string? Scope)
         ["messaging:write"] = new("publish messages to a vhost's exchanges", "vhost"),
         ["messaging:configure"] = new("declare, delete, purge and bind a vhost's exchanges and queues", "vhost"),
         ["messaging:manage"] = new("create and delete vhosts, broker users and their permissions", null),
+        ["registry:read"] = new("find a service's instances in the registry (address, port, health) and follow their changes", "service"),
+        ["registry:write"] = new("register, heartbeat and deregister a service's external instances", "service"),
     };
 
     public override string ToString() => Scope is null ? Kind : $"{Kind}:{Scope}";

@@ -4,7 +4,8 @@ namespace Autonomy.Server.Governance;
 
 /// <summary>
 /// The roles a token can have: <c>admin</c> (everything), <c>read-only</c> (sees everything but
-/// secret values, changes nothing) and <c>service:NAME</c> (what that service's replicas may do).
+/// secret values, changes nothing), <c>service:NAME</c> (what that service's replicas may do) and
+/// <c>external:NAME</c> (an instance of NAME running elsewhere: registers itself in the registry and reads it).
 /// </summary>
 public static class Roles
 {
@@ -14,8 +15,11 @@ public static class Roles
 
     public const string ServicePrefix = "service:";
 
+    /// <summary>An instance of a service that runs outside Autonomy: it registers itself and finds the others, nothing more.</summary>
+    public const string ExternalPrefix = "external:";
+
     private static readonly PermissionSet ReadOnlySet = PermissionSet.Of(
-        new[] { "config:read", "secrets:list", "services:read", "databases:read", "logs:read", "tokens:read", "audit:read", "messaging:read" }.Select(Permission.Parse));
+        new[] { "config:read", "secrets:list", "services:read", "databases:read", "logs:read", "tokens:read", "audit:read", "messaging:read", "registry:read" }.Select(Permission.Parse));
 
     public static string Service(string name) => ServicePrefix + name;
 
@@ -41,7 +45,17 @@ public static class Roles
             problem = $"there is no service '{name}' in this project; its services are {string.Join(", ", names)}";
             return null;
         }
-        problem = $"'{role}' is not a role: use admin, read-only or service:NAME (NAME a service of this project)";
+        if (role.StartsWith(ExternalPrefix, StringComparison.Ordinal))
+        {
+            var name = role[ExternalPrefix.Length..];
+            if (Permission.TryParse($"registry:write:{name}", out var write, out _))
+            {
+                return PermissionSet.Of([write, new Permission("registry:read", null)]);
+            }
+            problem = $"'{name}' is not a service name (letters, digits, '.', '_' and '-', starting with a letter or digit)";
+            return null;
+        }
+        problem = $"'{role}' is not a role: use admin, read-only or service:NAME (NAME a service of this project), or external:NAME for an instance of NAME that runs outside Autonomy";
         return null;
     }
 

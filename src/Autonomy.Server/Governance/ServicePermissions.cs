@@ -5,7 +5,7 @@ namespace Autonomy.Server.Governance;
 
 /// <summary>
 /// What a service's own token may do: read and write its config namespace, read the shared one,
-/// see its own status, use its own broker vhost (read, consume, write, configure), read the stored
+/// see its own status, use its own broker vhost (read, consume, write, configure), find every service in the registry, read the stored
 /// secrets compose gives it (by their names in the store: a
 /// file or environment secret is delivered as a file and is no stored secret); and whatever its
 /// <c>x-autonomy.grants</c> adds (a list of permission names, checked when the file is loaded).
@@ -31,6 +31,8 @@ public static class ServicePermissions
         new("messaging:consume", service),
         new("messaging:write", service),
         new("messaging:configure", service),
+        // Any service may find any other: discovery is how they reach each other.
+        new("registry:read", null),
     ];
 
     /// <summary>The permissions <c>x-autonomy.grants</c> lists; the loader has reported any that are not permissions.</summary>

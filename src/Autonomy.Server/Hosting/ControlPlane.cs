@@ -202,6 +202,7 @@ public sealed class ControlPlane : IAsyncDisposable
         MessagingApi.Map(_app, this);
         AuditApi.Map(_app, _audit, () => Tokens.Now);
         KeysApi.Map(_app, (_traffic = await Gateway.Traffic.TrafficControl.OpenAsync(store, ct: ct)).Keys, () => Supervisor.Project);
+        await RegistryApi.MapAsync(_app, this, ct);
         await _app.StartAsync(ct);
         // Kestrel writes the port it bound (a free one when asked for 0) back into each listener's endpoint.
         Port = httpListener!.IPEndPoint!.Port;

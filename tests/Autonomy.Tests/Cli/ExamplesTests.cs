@@ -95,7 +95,7 @@ public sealed partial class ExamplesTests : IDisposable
     }
 
     [Fact]
-    public async Task HelloAnswersOnItsPortAndSendsAMessageThroughItsBroker()
+    public async Task HelloAnswersOnItsPortCallsWorldThroughTheRegistryAndSendsAMessageThroughItsBroker()
     {
         var folder = CopyExample("hello");
         try
@@ -105,6 +105,8 @@ public sealed partial class ExamplesTests : IDisposable
             var port = JsonDocument.Parse((await Repository.RunAutonomyAsync(folder, ["ps", "--format", "json"])).StandardOutput).RootElement[0].GetProperty("port").GetInt32();
             using var http = new HttpClient();
             Assert.Equal("Hello from hello-1\n", await http.GetStringAsync($"http://127.0.0.1:{port}/"));
+            // One real call to another service by its name, resolved through the registry to a healthy replica of it.
+            Assert.Equal("hello-1 asked world: Bonjour from world-1\n", await http.GetStringAsync($"http://127.0.0.1:{port}/neighbour"));
 
             // RabbitMQ.Client, with nothing but MESSAGE_QUEUE_URL: published with confirms, received by its own consumer.
             using (var published = await http.PostAsync($"http://127.0.0.1:{port}/messages", new StringContent("hello through RabbitMQ.Client")))

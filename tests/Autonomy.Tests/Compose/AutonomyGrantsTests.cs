@@ -30,7 +30,7 @@ public sealed class AutonomyGrantsTests : IDisposable
         var permissions = ServicePermissions.For(project, project.Services.Single());
         // The stored secret by its name in the store; the file secret is delivered, not stored, so it grants no read.
         Assert.Equal("config:read:billing, config:read:orders, config:read:shared, config:write:orders, messaging:configure:orders, messaging:consume:orders, "
-            + "messaging:read:orders, messaging:write:orders, secrets:read:payments_api_key, services:read",
+            + "messaging:read:orders, messaging:write:orders, registry:read, secrets:read:payments_api_key, services:read",
             permissions.ToString());
         Assert.True(permissions.Allows("services:read", "billing"));
         Assert.False(permissions.Allows("config:write", "billing"));

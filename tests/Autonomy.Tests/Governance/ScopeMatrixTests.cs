@@ -100,6 +100,13 @@ public sealed class ScopeMatrixTests
         new("GET", "/v1/mq/vhosts/orders/permissions", "messaging:read:orders", Readers | Who.Orders),
         new("PUT", "/v1/mq/vhosts/orders/permissions/matrix-user", "messaging:manage", Who.Admin, """{"configure":"","write":".*","read":".*"}"""),
         new("DELETE", "/v1/mq/vhosts/orders/permissions/no-such-user", "messaging:manage", Who.Admin),
+        // Any service finds any other; only the admin (or an external:NAME token) registers instances.
+        new("GET", "/v1/registry", "registry:read", Everyone),
+        new("GET", "/v1/registry/billing", "registry:read:billing", Everyone),
+        new("GET", "/v1/registry/orders/events", "registry:read:orders", Everyone),
+        new("PUT", "/v1/registry/orders/instances/vm-1", "registry:write:orders", Who.Admin, """{"address":"10.0.0.1","port":80}"""),
+        new("PUT", "/v1/registry/billing/instances/vm-1/heartbeat", "registry:write:billing", Who.Admin),
+        new("DELETE", "/v1/registry/billing/instances/vm-9", "registry:write:billing", Who.Admin),
     ];
 
     private const string Compose = """

@@ -23,7 +23,7 @@ internal static class TokensCommand
 
     private static Command Make()
     {
-        var role = new Option<string>("--role") { Description = "admin, read-only, or service:NAME (what that service's replicas may do)", Required = true };
+        var role = new Option<string>("--role") { Description = "admin, read-only, service:NAME (what that service's replicas may do), or external:NAME (an instance of NAME outside Autonomy: registers itself in the registry, reads it)", Required = true };
         var ttl = new Option<string?>("--ttl") { Description = "How long it lives: 30m, 12h, 7d… or never (default: 30d)" };
         var name = new Option<string?>("--name") { Description = "What it is for, shown in 'tokens list'" };
         var command = new Command("create", "Make a token; it is printed on standard output, this once only") { role, ttl, name, ConfigCommand.Format };
