@@ -65,7 +65,8 @@ internal sealed partial class ServicePlanner
             Problem(service, $"x-autonomy.healthcheck.{key} is '{text}', which is not a duration", "write e.g. '5s' or '500ms'");
             return null;
         }
-        var retries = native["retries"] is JsonValue r && r.TryGetValue<int>(out var n) ? n : spec.Retries;
+        // Whole numbers read from YAML are longs.
+        var retries = native["retries"] is JsonValue r && r.TryGetValue<long>(out var n) && n is >= 0 and <= int.MaxValue ? (int)n : spec.Retries;
         return spec with
         {
             Interval = Duration("interval") ?? spec.Interval,

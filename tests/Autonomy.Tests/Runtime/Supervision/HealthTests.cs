@@ -82,6 +82,20 @@ public sealed class HealthTests
     }
 
     [Fact]
+    public async Task NativeCheckTakesItsRetriesFromTheFile()
+    {
+        await using var p = new RunningProject("""
+            services:
+              web:
+                command: python3 -m http.server $$PORT --bind 127.0.0.1
+                x-autonomy:
+                  healthcheck: {tcp: true, interval: 200ms, start_interval: 100ms, retries: 1}
+            """);
+        await p.UpAsync();
+        Assert.Equal(1, p.Supervisor.Plans[0].Health!.Retries);
+    }
+
+    [Fact]
     public async Task NativeTcpCheck()
     {
         await using var p = new RunningProject("""
