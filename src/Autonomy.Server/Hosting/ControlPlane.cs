@@ -37,6 +37,8 @@ public sealed class ControlPlane : IAsyncDisposable
         Databases = new Data.Databases(Supervisor, new Data.StoredDatabasePasswords(() => Secrets));
         Supervisor.Databases = Databases;
         Amqp = new Messaging.Amqp.AmqpServer(() => Broker, BrokerUsers);
+        Gateway = new Gateway.HttpGateway(Supervisor, Registry, Path.Combine(StateDirectory, "logs", "gateway"));
+        Supervisor.HttpFrontends = Gateway;
     }
 
     /// <summary>Each service's own database.</summary>
@@ -72,6 +74,9 @@ public sealed class ControlPlane : IAsyncDisposable
     public Registry.ServiceRegistry Registry { get; } = new();
 
     private Registry.ReplicaRegistration? _registration;
+
+    /// <summary>The HTTP gateway (routes and HTTP services' ports); started by <see cref="ListenAsync(int, int, CancellationToken)"/>.</summary>
+    public Gateway.HttpGateway Gateway { get; }
 
     /// <summary>Every token the server accepts: the admin-token file's, made ones, and each running replica's.</summary>
     internal TokenRegistry Tokens { get; }
@@ -187,6 +192,7 @@ public sealed class ControlPlane : IAsyncDisposable
         ConfigSync.Canaries = Canaries;
         ConfigSync.Attach();
         _registration = new Registry.ReplicaRegistration(Supervisor, Registry);
+        await Gateway.StartAsync(Runtime.Planning.GatewayEndpoint.Of(Supervisor.Project), ct);
         ControlPlaneApi.Map(_app, this);
         ConfigApi.Map(_app, _config, Canaries);
         SecretsApi.Map(_app, _secrets, SecretSync, Supervisor);
@@ -208,6 +214,7 @@ public sealed class ControlPlane : IAsyncDisposable
         try
         {
             await Supervisor.UpAsync(services, ct);
+            await GatewayCaughtUpAsync(ct);
             ConfigSync?.Watch();
             Canaries?.Resume();
             Phase = "running";
@@ -222,6 +229,16 @@ public sealed class ControlPlane : IAsyncDisposable
             (Phase, Failure) = ("failed", string.Join("\n", e.Problems));
             throw;
         }
+    }
+
+    /// <summary>
+    /// Puts the replicas as they are now in the registry and the gateway's routes and destinations, so that when
+    /// <c>up</c> or a reconcile answers, traffic already reaches what it started.
+    /// </summary>
+    internal async Task GatewayCaughtUpAsync(CancellationToken ct)
+    {
+        _registration?.Sync();
+        await Gateway.ReloadAsync(ct);
     }
 
     // When made tokens were last used is kept in memory and saved now and then: a read never waits for a write.
@@ -255,6 +272,7 @@ public sealed class ControlPlane : IAsyncDisposable
         {
             await _registration.DisposeAsync();
         }
+        await Gateway.DisposeAsync();
         await Databases.DisposeAsync();
         _messaging?.Dispose();
         SecretSync?.Dispose();

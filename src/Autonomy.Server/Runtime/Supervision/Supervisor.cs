@@ -49,6 +49,9 @@ public sealed class Supervisor : IAsyncDisposable
     /// <summary>Set by the server before <see cref="UpAsync"/>: the broker that serves services declared by the rabbitmq image.</summary>
     public IEmbeddedBroker? EmbeddedBroker { get; set; }
 
+    /// <summary>Set by the server before <see cref="UpAsync"/>: serves the ports of HTTP services (else they are forwarded as TCP).</summary>
+    public IHttpFrontends? HttpFrontends { get; set; }
+
     /// <summary>Writes the compose configs of each replica before it starts.</summary>
     public ReplicaConfigFiles ConfigFiles { get; }
 
