@@ -51,6 +51,9 @@ public sealed partial class HttpGateway : IReplicaTraffic, IHttpFrontends, IAsyn
     /// <summary>The port the routes are served on; known once <see cref="StartAsync"/> has run.</summary>
     public int Port { get; private set; }
 
+    /// <summary>The address the routes are served on (<c>x-autonomy.gateway.address</c>).</summary>
+    public string Address => (_endpoint ?? GatewayEndpoint.Default).Address.ToString();
+
     /// <summary>Set when the port asked for by default was taken and another was chosen.</summary>
     public string? Note { get; private set; }
 
@@ -62,6 +65,7 @@ public sealed partial class HttpGateway : IReplicaTraffic, IHttpFrontends, IAsyn
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, GatewayLifetime>();
         builder.Services.AddSingleton<GatewayListeners>();
         builder.Services.AddSingleton<IServer>(s => s.GetRequiredService<GatewayListeners>());
         builder.Services.AddSingleton(_config);

@@ -41,7 +41,7 @@ internal static class GatewayApp
                 if "/sleep/" in self.path:
                     time.sleep(int(self.path.rsplit("/", 1)[1]) / 1000)
                 if flag("slow"):
-                    time.sleep(0.3)
+                    time.sleep(1)
                 if self.path == "/stream":
                     self.send_response(200)
                     self.send_header("Content-Type", "text/plain")

@@ -30,7 +30,8 @@ internal sealed partial class ServicePlanner
         {
             Problem(service, "it has x-autonomy.routes and x-autonomy.protocol: tcp; routes are HTTP", "remove protocol: tcp, or the routes");
         }
-        var isHttp = protocol == "http" || (protocol is null && (HasHttpHealthCheck(service) || routes.Count > 0));
+        // A protocol that is neither is reported above; the other keys are still checked, so that every problem shows at once.
+        var isHttp = protocol is not null ? protocol != "tcp" : HasHttpHealthCheck(service) || routes.Count > 0;
         if (!isHttp)
         {
             return HttpTrafficPlan.Tcp;
