@@ -26,7 +26,9 @@ internal sealed class AccessLog : IAsyncDisposable
         _directory = directory;
         _maxFileBytes = maxFileBytes;
         _maxFiles = maxFiles;
-        _writing = Task.Run(WriteAsync);
+        // A thread of its own: under load the writer never runs dry, and on a pool thread it would hold one of the
+        // few a pinned or small machine has, which the requests need.
+        _writing = Task.Factory.StartNew(Write, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <summary>Entries dropped because the writer was too far behind.</summary>
@@ -43,12 +45,12 @@ internal sealed class AccessLog : IAsyncDisposable
         }
     }
 
-    private async Task WriteAsync()
+    private void Write()
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
         using var json = new Utf8JsonWriter(buffer);
         var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync())
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             while (reader.TryRead(out var entry))
             {
