@@ -16,7 +16,7 @@ internal static class ControlPlaneApi
         TokenAuthorization.Use(app, plane.Tokens, plane.Audit, plane.BrokerUsers);
 
         app.MapGet("/healthz", () => Results.Text("ok")).RequiresNoToken();
-        app.MapGet("/v1/status", () => Results.Json(new { project = plane.ProjectName, phase = plane.Phase, error = plane.Failure, logLines = plane.FailureLines }, Json))
+        app.MapGet("/v1/status", () => Results.Json(new { project = plane.ProjectName, phase = plane.Phase, error = plane.Failure, logLines = plane.FailureLines, gateway_port = plane.Gateway.Port, gateway_address = plane.Gateway.Address, gateway_note = plane.Gateway.Note }, Json))
             .Requires("services:read");
         app.MapGet("/v1/services", () => Results.Json(plane.Supervisor.Status().Select(ServiceView.From), Json)).Requires("services:read");
         app.MapGet("/v1/services/{name}", (string name) => plane.Supervisor.Status().FirstOrDefault(s => s.Name == name) is { } s
@@ -49,6 +49,7 @@ internal static class ControlPlaneApi
             {
                 await plane.EnsureNamespacesAsync(project, ct);
                 var result = await plane.Supervisor.ReconcileAsync(project, ct);
+                await plane.GatewayCaughtUpAsync(ct);
                 plane.ConfigSync?.Watch();
                 plane.Tokens.ProjectChanged();
                 return Results.Json(result, Json);

@@ -37,6 +37,9 @@ public sealed class ControlPlane : IAsyncDisposable
         Databases = new Data.Databases(Supervisor, new Data.StoredDatabasePasswords(() => Secrets));
         Supervisor.Databases = Databases;
         Amqp = new Messaging.Amqp.AmqpServer(() => Broker, BrokerUsers);
+        Gateway = new Gateway.HttpGateway(Supervisor, Registry, Path.Combine(StateDirectory, "logs", "gateway"));
+        Supervisor.HttpFrontends = Gateway;
+        Supervisor.Traffic.Add(Gateway);
     }
 
     /// <summary>Each service's own database.</summary>
@@ -74,9 +77,12 @@ public sealed class ControlPlane : IAsyncDisposable
     private Registry.ReplicaRegistration? _registration;
 
     /// <summary>Rate limits, API keys and quotas of the gateway's routes; open once <see cref="ListenAsync(int, int, CancellationToken)"/> has run.</summary>
-    public Gateway.Traffic.TrafficControl Traffic => _traffic ?? throw new InvalidOperationException("the control plane is not listening yet");
+    public Autonomy.Server.Gateway.Traffic.TrafficControl Traffic => _traffic ?? throw new InvalidOperationException("the control plane is not listening yet");
 
-    private Gateway.Traffic.TrafficControl? _traffic;
+    private Autonomy.Server.Gateway.Traffic.TrafficControl? _traffic;
+
+    /// <summary>The HTTP gateway (routes and HTTP services' ports); started by <see cref="ListenAsync(int, int, CancellationToken)"/>.</summary>
+    public Gateway.HttpGateway Gateway { get; }
 
     /// <summary>Every token the server accepts: the admin-token file's, made ones, and each running replica's.</summary>
     internal TokenRegistry Tokens { get; }
@@ -193,6 +199,7 @@ public sealed class ControlPlane : IAsyncDisposable
         Supervisor.ReplicaReplaced = (_, old, replacement) => Canaries.ReplicaReplacedAsync(old, replacement, CancellationToken.None);
         ConfigSync.Attach();
         _registration = new Registry.ReplicaRegistration(Supervisor, Registry);
+        await Gateway.StartAsync(Runtime.Planning.GatewayEndpoint.Of(Supervisor.Project), ct);
         ControlPlaneApi.Map(_app, this);
         ConfigApi.Map(_app, _config, Canaries);
         SecretsApi.Map(_app, _secrets, SecretSync, Supervisor);
@@ -201,7 +208,11 @@ public sealed class ControlPlane : IAsyncDisposable
         TokensApi.Map(_app, Tokens, _audit, () => Supervisor.Project);
         MessagingApi.Map(_app, this);
         AuditApi.Map(_app, _audit, () => Tokens.Now);
-        KeysApi.Map(_app, (_traffic = await Gateway.Traffic.TrafficControl.OpenAsync(store, ct: ct)).Keys, () => Supervisor.Project);
+        KeysApi.Map(_app, (_traffic = await Autonomy.Server.Gateway.Traffic.TrafficControl.OpenAsync(store, ct: ct)).Keys, () => Supervisor.Project);
+        // Each route's limits and key rules are loaded before the gateway serves it, and asked before each request.
+        Gateway.RoutesLoading = routes => _traffic.Load(routes.Select(r => (r.Id, r.Admission)));
+        Gateway.Admission = _traffic;
+        Gateway.Reload();
         await RegistryApi.MapAsync(_app, this, ct);
         await _app.StartAsync(ct);
         // Kestrel writes the port it bound (a free one when asked for 0) back into each listener's endpoint.
@@ -216,6 +227,7 @@ public sealed class ControlPlane : IAsyncDisposable
         try
         {
             await Supervisor.UpAsync(services, ct);
+            await GatewayCaughtUpAsync(ct);
             ConfigSync?.Watch();
             Canaries?.Resume();
             Phase = "running";
@@ -230,6 +242,16 @@ public sealed class ControlPlane : IAsyncDisposable
             (Phase, Failure) = ("failed", string.Join("\n", e.Problems));
             throw;
         }
+    }
+
+    /// <summary>
+    /// Puts the replicas as they are now in the registry and the gateway's routes and destinations, so that when
+    /// <c>up</c> or a reconcile answers, traffic already reaches what it started.
+    /// </summary>
+    internal async Task GatewayCaughtUpAsync(CancellationToken ct)
+    {
+        _registration?.Sync();
+        await Gateway.ReloadAsync(ct);
     }
 
     // When made tokens were last used is kept in memory and saved now and then: a read never waits for a write.
@@ -263,6 +285,7 @@ public sealed class ControlPlane : IAsyncDisposable
         {
             await _registration.DisposeAsync();
         }
+        await Gateway.DisposeAsync();
         await Databases.DisposeAsync();
         _messaging?.Dispose();
         SecretSync?.Dispose();

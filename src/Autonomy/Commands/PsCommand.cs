@@ -74,6 +74,18 @@ internal static class PsCommand
             {
                 await System.Console.Out.WriteLineAsync(string.Join("   ", row.Select((cell, c) => cell.PadRight(widths[c]))).TrimEnd());
             }
+            using (var status = await client.GetAsync("/v1/status", ct))
+            {
+                using var body = JsonDocument.Parse(await status.Content.ReadAsStringAsync(ct));
+                if (status.IsSuccessStatusCode && body.RootElement.TryGetProperty("gateway_port", out var gatewayPort) && gatewayPort.GetInt32() > 0)
+                {
+                    notes.Add($"gateway: routes on {body.RootElement.GetProperty("gateway_address").GetString()}:{gatewayPort.GetInt32()}");
+                    if (body.RootElement.TryGetProperty("gateway_note", out var note) && note.ValueKind == JsonValueKind.String)
+                    {
+                        notes.Add($"gateway: {note.GetString()}");
+                    }
+                }
+            }
             foreach (var note in notes.Concat(DatabaseNodes.Lines(databases)))
             {
                 await System.Console.Out.WriteLineAsync(note);

@@ -38,6 +38,9 @@ public sealed record ServicePlan
     /// </summary>
     public TimeSpan DrainGrace { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How the gateway carries its HTTP traffic (routes, balancing, retries, ejection); tcp when it is not HTTP.</summary>
+    public HttpTrafficPlan Traffic { get; init; } = HttpTrafficPlan.Tcp;
+
     public IReadOnlyList<VolumeLink> Volumes { get; init; } = [];
 
     /// <summary>The compose configs it uses, as files written for each replica.</summary>

@@ -29,6 +29,7 @@ internal sealed partial class ServicePlanner(ComposeProject project, SupervisorO
         AssignManagedServers(plans);
         CheckDatabaseNames(plans);
         CheckHealthDependencies(plans);
+        CheckRoutes(plans);
         if (_problems.Count > 0)
         {
             throw new ServicePlanException(_problems);
@@ -121,6 +122,7 @@ internal sealed partial class ServicePlanner(ComposeProject project, SupervisorO
             ServicePort = ServicePort(service),
             Published = Published(service),
             DrainGrace = DrainGrace(service),
+            Traffic = Traffic(service),
             Volumes = Volumes(service, workingDirectory, baseDirectory, imageWorkDir),
             ConfigFiles = ConfigFiles(service, workingDirectory, baseDirectory, imageWorkDir),
             SecretFiles = SecretFiles(service, workingDirectory, baseDirectory, imageWorkDir),

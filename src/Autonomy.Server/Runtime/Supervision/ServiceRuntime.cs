@@ -14,6 +14,7 @@ internal sealed class ServiceRuntime
 {
     private readonly List<Replica> _replicas = [];
     private readonly List<TcpForwarder> _forwarders = [];
+    private readonly List<IAsyncDisposable> _frontends = [];
     private readonly SemaphoreSlim _scaling = new(1, 1);
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _nextIndex = 1;
@@ -82,14 +83,31 @@ internal sealed class ServiceRuntime
 
     public async Task StartAsync(CancellationToken ct)
     {
+        // An HTTP service's ports that reach its replicas are served by the gateway (balanced, retried, with
+        // ejection); a port published to another fixed target port stays plain TCP.
+        var frontends = Plan.Traffic.IsHttp ? Supervisor.HttpFrontends : null;
         foreach (var published in Plan.Published)
         {
+            var at = new IPEndPoint(IPAddress.Parse(published.HostIp), published.HostPort);
+            if (frontends is not null && published.ToReplicaPort)
+            {
+                _frontends.Add(await frontends.ServeAsync(Name, at, ct));
+                continue;
+            }
             var target = published.ToReplicaPort ? (Func<IReadOnlyList<IPEndPoint>>)ReadyBackends : () => ReadyBackends(published.Target);
-            StartForwarder(new IPEndPoint(IPAddress.Parse(published.HostIp), published.HostPort), target);
+            StartForwarder(at, target);
         }
         if (!Plan.Published.Any(p => p.HostPort == Plan.ServicePort))
         {
-            StartForwarder(new IPEndPoint(IPAddress.Loopback, Plan.ServicePort), ReadyBackends);
+            var at = new IPEndPoint(IPAddress.Loopback, Plan.ServicePort);
+            if (frontends is not null)
+            {
+                _frontends.Add(await frontends.ServeAsync(Name, at, ct));
+            }
+            else
+            {
+                StartForwarder(at, ReadyBackends);
+            }
         }
         await ScaleAsync(Plan.Service.Replicas, ct);
     }
@@ -288,6 +306,11 @@ internal sealed class ServiceRuntime
             await forwarder.DisposeAsync();
         }
         _forwarders.Clear();
+        foreach (var frontend in _frontends)
+        {
+            await frontend.DisposeAsync();
+        }
+        _frontends.Clear();
     }
 
     /// <summary>

@@ -62,6 +62,9 @@ public sealed class Supervisor : IAsyncDisposable
     /// </summary>
     public Func<string, string, string, Task>? ReplicaReplaced { get; set; }
 
+    /// <summary>Set by the server before <see cref="UpAsync"/>: serves the ports of HTTP services (else they are forwarded as TCP).</summary>
+    public IHttpFrontends? HttpFrontends { get; set; }
+
     /// <summary>Writes the compose configs of each replica before it starts.</summary>
     public ReplicaConfigFiles ConfigFiles { get; }
 
