@@ -137,14 +137,6 @@ public sealed partial class SqliteConfigStore
         return pruned.Count;
     });
 
-    private static void Run(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-        command.ExecuteNonQuery();
-    }
+    private static void Run(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters) =>
+        SqliteStatements.Run(connection, sql, parameters);
 }

@@ -81,7 +81,7 @@ public sealed class RollingRestartUnderLoadTests
                         }
                     }
                 }
-                catch (HttpRequestException e)
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
                 {
                     lock (failures)
                     {
@@ -93,16 +93,23 @@ public sealed class RollingRestartUnderLoadTests
         }
         var load = Enumerable.Range(0, 4).Select(w => Task.Run(() => SendAsync(w))).ToList();
 
-        await RunningProject.WaitUntilAsync(() => Volatile.Read(ref sent) > 50, "requests before the restarts");
-        for (var round = 0; round < 2; round++)
+        try
         {
-            using var restart = await server.Http.PostAsync("/v1/services/web/restart", null);
-            Assert.True(restart.IsSuccessStatusCode, await restart.Content.ReadAsStringAsync());
+            await RunningProject.WaitUntilAsync(() => Volatile.Read(ref sent) > 50, "requests before the restarts");
+            for (var round = 0; round < 2; round++)
+            {
+                using var restart = await server.Http.PostAsync("/v1/services/web/restart", null);
+                Assert.True(restart.IsSuccessStatusCode, await restart.Content.ReadAsStringAsync());
+            }
+            var after = Volatile.Read(ref sent);
+            await RunningProject.WaitUntilAsync(() => Volatile.Read(ref sent) > after + 50, "requests after the restarts");
         }
-        var after = Volatile.Read(ref sent);
-        await RunningProject.WaitUntilAsync(() => Volatile.Read(ref sent) > after + 50, "requests after the restarts");
-        await stop.CancelAsync();
-        await Task.WhenAll(load);
+        finally
+        {
+            // Whatever failed above, the clients stop: left running, they would spin against a stopped server.
+            await stop.CancelAsync();
+            await Task.WhenAll(load);
+        }
 
         Assert.Empty(failures);
         Assert.Equal(["web-5", "web-6"], server.Plane.Supervisor.Status()[0].Replicas.Select(r => r.Id));

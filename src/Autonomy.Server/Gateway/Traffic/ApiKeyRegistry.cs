@@ -132,16 +132,9 @@ internal sealed class ApiKeyRegistry
         ON CONFLICT(key_id, period) DO UPDATE SET reserved = MAX(reserved, excluded.reserved)
         """, ("$id", id), ("$period", period), ("$reserved", reserved)), null);
 
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    // URL-safe, unpadded: a key or token that survives shells, URLs and headers as it is.
+    private static string Base64Url(byte[] bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);
 
-    private static void Run(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-        command.ExecuteNonQuery();
-    }
+    private static void Run(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters) =>
+        Store.SqliteStatements.Run(connection, sql, parameters);
 }
