@@ -102,6 +102,15 @@ public sealed partial class HttpGateway : IReplicaTraffic, IHttpFrontends, IAsyn
     private async Task ListenAsync(GatewayEndpoint endpoint, CancellationToken ct)
     {
         var at = new IPEndPoint(endpoint.Address, endpoint.Port);
+        // A service that publishes the default port keeps it (compose files for Docker often publish 8080): the
+        // gateway's own listener gives way, as it does to another program.
+        if (endpoint == GatewayEndpoint.Default && PublisherOf(endpoint.Port) is { } publisher)
+        {
+            Port = await _listeners!.AddAsync(new IPEndPoint(endpoint.Address, 0), ct);
+            Note = $"service '{publisher}' publishes the gateway's default port {endpoint.Port}, so the gateway listens on {Port}; choose one with x-autonomy: {{gateway: {{port: N}}}}";
+            _endpoint = endpoint;
+            return;
+        }
         try
         {
             Port = await _listeners!.AddAsync(at, ct);
@@ -115,6 +124,10 @@ public sealed partial class HttpGateway : IReplicaTraffic, IHttpFrontends, IAsyn
         }
         _endpoint = endpoint;
     }
+
+    private string? PublisherOf(int port) =>
+        _supervisor.Project.Services.FirstOrDefault(service => service.Ports.Any(p => p.Published is { } published
+            && int.TryParse(published.Split('-')[0], System.Globalization.NumberStyles.None, CultureInfo.InvariantCulture, out var first) && first == port))?.Name;
 
     /// <summary>
     /// Brings routes and destinations in line with the project's plans and the registry now; the gateway does this by
