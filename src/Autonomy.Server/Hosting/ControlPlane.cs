@@ -122,6 +122,9 @@ public sealed class ControlPlane : IAsyncDisposable
     /// <summary>starting, running, failed or stopping.</summary>
     public string Phase { get; private set; } = "starting";
 
+    /// <summary>While the server stops, the part it is stopping: a stop that hangs says where.</summary>
+    public string? Stopping { get; private set; }
+
     public string? Failure { get; private set; }
 
     public IReadOnlyList<string> FailureLines { get; private set; } = [];
@@ -274,18 +277,24 @@ public sealed class ControlPlane : IAsyncDisposable
         Phase = "stopping";
         if (Canaries is not null)
         {
+            Stopping = "canary releases";
             await Canaries.DisposeAsync();
         }
         if (ConfigSync is not null)
         {
+            Stopping = "config sync";
             await ConfigSync.DisposeAsync();
         }
+        Stopping = "supervisor";
         await Supervisor.DisposeAsync();
         if (_registration is not null)
         {
+            Stopping = "registration";
             await _registration.DisposeAsync();
         }
+        Stopping = "gateway";
         await Gateway.DisposeAsync();
+        Stopping = "databases";
         await Databases.DisposeAsync();
         _messaging?.Dispose();
         SecretSync?.Dispose();
@@ -299,29 +308,37 @@ public sealed class ControlPlane : IAsyncDisposable
         if (_app is not null)
         {
             // AMQP clients are told the server is going (320) rather than left to Kestrel's shutdown timeout.
+            Stopping = "amqp listener";
             await Amqp.StopAsync();
+            Stopping = "api host";
             await _app.StopAsync();
             await _app.DisposeAsync();
         }
         // No request is left to settle them: every message still leased goes back to its queue, then the log closes.
+        Stopping = "leases";
         await Leases.DisposeAsync();
         if (_broker is not null)
         {
+            Stopping = "broker";
             await _broker.DisposeAsync();
         }
         if (_saveLastUse is not null)
         {
+            Stopping = "last-use saver";
             await _saveLastUse.DisposeAsync();
             await SaveLastUseAsync();
         }
         _secrets?.Dispose();
         if (_traffic is not null)
         {
+            Stopping = "traffic control";
             await _traffic.DisposeAsync();
         }
         if (_config is not null)
         {
+            Stopping = "config store";
             await _config.DisposeAsync();
         }
+        Stopping = "stopped";
     }
 }

@@ -78,13 +78,13 @@ public sealed class RunningServer : IAsyncDisposable
         {
             // A managed PostgreSQL's first start runs initdb, which takes seconds on a slow disk.
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-            await plane.ListenAsync(port, cts.Token);
-            await plane.UpAsync(null, cts.Token);
+            await WithinAsync(plane.ListenAsync(port, cts.Token), StartLimit, () => $"the server did not start within {StartLimit.TotalSeconds} s (phase '{plane.Phase}')");
+            await WithinAsync(plane.UpAsync(null, cts.Token), StartLimit, () => $"the services did not come up within {StartLimit.TotalSeconds} s (phase '{plane.Phase}')");
             return plane;
         }
         catch
         {
-            await plane.DisposeAsync();
+            await StopPlaneAsync(plane);
             throw;
         }
     }
@@ -93,7 +93,26 @@ public sealed class RunningServer : IAsyncDisposable
     public async Task StopAsync()
     {
         _running = false;
-        await Plane.DisposeAsync();
+        await StopPlaneAsync(Plane);
+    }
+
+    // Past these, a start or a stop is stuck: the test fails saying where, instead of holding up the whole run.
+    private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan StopLimit = TimeSpan.FromSeconds(60);
+
+    private static Task StopPlaneAsync(ControlPlane plane) =>
+        WithinAsync(plane.DisposeAsync().AsTask(), StopLimit, () => $"the server did not stop within {StopLimit.TotalSeconds} s: stuck stopping its {plane.Stopping}");
+
+    private static async Task WithinAsync(Task task, TimeSpan limit, Func<string> stuck)
+    {
+        try
+        {
+            await task.WaitAsync(limit);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException(stuck());
+        }
     }
 
     /// <summary>Starts a new server on the same files and the same port, as a restart of the platform would.</summary>
@@ -119,7 +138,7 @@ public sealed class RunningServer : IAsyncDisposable
         Http.Dispose();
         if (_running)
         {
-            await Plane.DisposeAsync();
+            await StopPlaneAsync(Plane);
         }
         Files.Dispose();
     }
