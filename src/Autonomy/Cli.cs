@@ -33,6 +33,8 @@ internal static class Cli
 
     public static async Task<int> RunAsync(string[] args)
     {
+        // Before any socket is used: the server's gateway and API run their socket work inline (see the type).
+        Server.Hosting.InlineSocketCompletions.Enable();
         try
         {
             // Without a verb, the overview of them (as docker compose does), not an error.

@@ -32,6 +32,7 @@ public sealed partial class HttpGateway
         var requestId = RequestIdentity.Apply(context.Request.Headers);
         var feature = context.GetReverseProxyFeature();
         var routeId = feature.Route.Config.RouteId;
+        var serverBody = CoalescedResponse.Install(context);
         try
         {
             if (routeId.EndsWith(GatewayConfig.FrontendRouteSuffix, StringComparison.Ordinal) || await Admission.AdmitAsync(context, routeId))
@@ -41,6 +42,10 @@ public sealed partial class HttpGateway
         }
         finally
         {
+            if (serverBody is not null)
+            {
+                context.Features.Set(serverBody);
+            }
             if (!context.Response.HasStarted)
             {
                 // The route's timeout cancels the request as a client going away would; the answer says which it was.

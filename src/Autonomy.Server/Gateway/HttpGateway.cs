@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Autonomy.Server.Registry;
@@ -77,6 +78,10 @@ public sealed partial class HttpGateway : IReplicaTraffic, IHttpFrontends, IAsyn
         {
             // Echoed on the answer; set after the replica's headers were copied, so that it is the gateway's.
             context.HttpContext.Response.Headers[RequestIdentity.RequestIdHeader] = context.HttpContext.Request.Headers[RequestIdentity.RequestIdHeader];
+            if (context.ProxyResponse?.Content is { } content && context.HttpContext.Features.Get<IHttpResponseBodyFeature>() is CoalescedResponse body)
+            {
+                context.ProxyResponse.Content = body.Source(content);
+            }
             return ValueTask.CompletedTask;
         }));
         var app = builder.Build();

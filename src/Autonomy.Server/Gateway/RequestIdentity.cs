@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 
@@ -90,10 +89,12 @@ internal static class RequestIdentity
 
     private static string NewHex(int bytes) => string.Create(bytes * 2, 0, static (span, _) => FillHex(span));
 
+    // Ids need to be unique, not secret: the shared generator is a fast PRNG, where the system's secure one would cost
+    // a call into the kernel (or OpenSSL) per id, three per request.
     private static void FillHex(Span<char> span)
     {
         Span<byte> random = stackalloc byte[span.Length / 2];
-        RandomNumberGenerator.Fill(random);
+        Random.Shared.NextBytes(random);
         Convert.TryToHexStringLower(random, span, out _);
     }
 }

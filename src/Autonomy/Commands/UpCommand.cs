@@ -170,6 +170,11 @@ internal static class UpCommand
             start.ArgumentList.Add(a);
         }
         start.Environment["AUTONOMY_SERVER_LOG"] = log;
+        if (Server.Hosting.InlineSocketCompletions.SetHere)
+        {
+            // The server sets it for itself, and so knows to keep it from its services.
+            start.Environment.Remove(Server.Hosting.InlineSocketCompletions.Variable);
+        }
         var logStart = File.Exists(log) ? new FileInfo(log).Length : 0;
         using var server = Process.Start(start)!;
 

@@ -42,6 +42,19 @@ internal static class GatewayApp
                     time.sleep(int(self.path.rsplit("/", 1)[1]) / 1000)
                 if flag("slow"):
                     time.sleep(1)
+                if self.path.startswith("/bytes/"):
+                    # N bytes (byte i is i % 251), chunked in pieces of 10,000 written together.
+                    size = int(self.path.rsplit("/", 1)[1])
+                    body = bytes(i % 251 for i in range(size))
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/octet-stream")
+                    self.send_header("Transfer-Encoding", "chunked")
+                    self.end_headers()
+                    for start in range(0, size, 10000):
+                        part = body[start:start + 10000]
+                        self.wfile.write(b"%x\r\n%s\r\n" % (len(part), part))
+                    self.wfile.write(b"0\r\n\r\n")
+                    return
                 if self.path == "/stream":
                     self.send_response(200)
                     self.send_header("Content-Type", "text/plain")

@@ -151,6 +151,20 @@ public sealed class GatewayRoutingTests(RoutedProject project) : IClassFixture<R
         Assert.Equal("part 1\npart 2\n", await reader.ReadToEndAsync());
     }
 
+    [Theory]
+    [InlineData(29)]
+    [InlineData(65_535)]
+    [InlineData(3_000_001)]
+    public async Task An_answer_of_any_size_arrives_whole_and_in_order(int size)
+    {
+        // The gateway holds small pieces back to send them together: nothing may be lost, doubled or reordered.
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{project.ServicePort("orders")}"), Timeout = TimeSpan.FromSeconds(30) };
+        var body = await client.GetByteArrayAsync($"/bytes/{size}");
+        Assert.Equal(size, body.Length);
+        var firstWrong = Enumerable.Range(0, size).FirstOrDefault(i => body[i] != i % 251, -1);
+        Assert.Equal(-1, firstWrong);
+    }
+
     private static string ReadShared(string path)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);

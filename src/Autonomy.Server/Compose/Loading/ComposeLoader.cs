@@ -22,6 +22,11 @@ public static class ComposeLoader
         {
             result[(string)e.Key] = (string?)e.Value ?? "";
         }
+        if (Hosting.InlineSocketCompletions.SetHere)
+        {
+            // The server's own setting, not the user's: services and the file's interpolation see the shell as it was.
+            result.Remove(Hosting.InlineSocketCompletions.Variable);
+        }
         return result;
     }
 }
