@@ -32,7 +32,10 @@ public sealed partial class HttpGateway
         var requestId = RequestIdentity.Apply(context.Request.Headers);
         var feature = context.GetReverseProxyFeature();
         var routeId = feature.Route.Config.RouteId;
-        var serverBody = CoalescedResponse.Install(context);
+        // An upgraded connection (a WebSocket) is copied both ways as its bytes come: its body stays the server's own.
+        var upgrade = context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true }
+            || context.Features.Get<IHttpExtendedConnectFeature>() is { IsExtendedConnect: true };
+        var serverBody = upgrade ? null : CoalescedResponse.Install(context);
         try
         {
             if (routeId.EndsWith(GatewayConfig.FrontendRouteSuffix, StringComparison.Ordinal) || await Admission.AdmitAsync(context, routeId))

@@ -12,7 +12,7 @@ namespace Autonomy.Tests.Gateway;
 internal static class GatewayApp
 {
     public const string Script = """
-        import http.server, json, os, time
+        import base64, hashlib, http.server, json, os, time
         instance = os.environ.get("AUTONOMY_INSTANCE", "?")
         def flag(name):
             return os.path.exists(instance + "." + name)
@@ -30,6 +30,24 @@ internal static class GatewayApp
                 length = int(self.headers.get("Content-Length") or 0)
                 if length:
                     self.rfile.read(length)
+                if self.headers.get("Upgrade", "").lower() == "websocket":
+                    # Switches protocols, then echoes raw bytes: the gateway copies an upgraded connection both ways
+                    # without reading it, so framing is the two ends' business.
+                    key = self.headers.get("Sec-WebSocket-Key", "")
+                    accept = base64.b64encode(hashlib.sha1((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").encode()).digest()).decode()
+                    self.send_response(101)
+                    self.send_header("Upgrade", "websocket")
+                    self.send_header("Connection", "Upgrade")
+                    self.send_header("Sec-WebSocket-Accept", accept)
+                    self.end_headers()
+                    self.wfile.flush()
+                    while True:
+                        data = self.connection.recv(4096)
+                        if not data:
+                            break
+                        self.connection.sendall(data)
+                    self.close_connection = True
+                    return
                 if self.path == "/health":
                     return self.answer(503 if flag("sick") else 200, b"ok", "text/plain")
                 if flag("broken"):

@@ -151,6 +151,31 @@ public sealed class GatewayRoutingTests(RoutedProject project) : IClassFixture<R
         Assert.Equal("part 1\npart 2\n", await reader.ReadToEndAsync());
     }
 
+    [Fact]
+    public async Task An_upgraded_connection_outlives_its_routes_timeout()
+    {
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, project.Server.Plane.Gateway.Port);
+        var stream = tcp.GetStream();
+        stream.ReadTimeout = 15_000;
+        await stream.WriteAsync("GET /slow/socket HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"u8.ToArray());
+        var head = new System.Text.StringBuilder();
+        while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
+        {
+            var b = stream.ReadByte();
+            Assert.NotEqual(-1, b);
+            head.Append((char)b);
+        }
+        Assert.StartsWith("HTTP/1.1 101", head.ToString(), StringComparison.Ordinal);
+
+        // Three times the route's 500 ms timeout: the connection is still there, both ways.
+        await Task.Delay(1500);
+        await stream.WriteAsync("still here"u8.ToArray());
+        var echoed = new byte[10];
+        await stream.ReadExactlyAsync(echoed).AsTask().WaitAsync(TimeSpan.FromSeconds(15));
+        Assert.Equal("still here", System.Text.Encoding.ASCII.GetString(echoed));
+    }
+
     [Theory]
     [InlineData(29)]
     [InlineData(65_535)]
