@@ -255,20 +255,46 @@ public sealed partial class HttpGateway : IReplicaTraffic, IHttpFrontends, IAsyn
             ? [.. cluster.DestinationsState.AvailableDestinations.Where(d => d.Model.Config.Metadata?.GetValueOrDefault(GatewayConfig.DrainingKey) != "true").Select(d => d.DestinationId).Order(StringComparer.Ordinal)]
             : [];
 
+    /// <summary>While the gateway stops, the step it is at: a stop that hangs says where.</summary>
+    public string? StopStep { get; private set; }
+
+    // Each step of a stop gets this long; one that takes longer is left behind with a line in the server's log, so
+    // that stopping the platform always ends.
+    private static readonly TimeSpan StepLimit = TimeSpan.FromSeconds(15);
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
         if (_following is not null)
         {
-            await _following;
+            await StepAsync("following the registry", _following);
         }
         if (_app is not null)
         {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
+            // Requests still running after the listeners' grace are aborted by Kestrel; this bounds the wait for them.
+            using var grace = new CancellationTokenSource(StepLimit);
+            await StepAsync("stopping the listeners", _app.StopAsync(grace.Token));
+            await StepAsync("releasing the host", _app.DisposeAsync().AsTask());
         }
-        await _accessLog.DisposeAsync();
+        await StepAsync("closing the access logs", _accessLog.DisposeAsync().AsTask());
+        StopStep = "stopped";
         _stop.Dispose();
+    }
+
+    private async Task StepAsync(string step, Task task)
+    {
+        StopStep = step;
+        try
+        {
+            await task.WaitAsync(StepLimit);
+        }
+        catch (TimeoutException)
+        {
+            await Console.Error.WriteLineAsync($"gateway: {step} took more than {StepLimit.TotalSeconds:0} s; stopping without waiting for it");
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     private sealed class Frontend(HttpGateway gateway, int port) : IAsyncDisposable

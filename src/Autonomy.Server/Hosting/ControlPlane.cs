@@ -123,7 +123,13 @@ public sealed class ControlPlane : IAsyncDisposable
     public string Phase { get; private set; } = "starting";
 
     /// <summary>While the server stops, the part it is stopping: a stop that hangs says where.</summary>
-    public string? Stopping { get; private set; }
+    public string? Stopping
+    {
+        get => _stopping == "gateway" ? $"gateway ({Gateway.StopStep ?? "starting to stop"})" : _stopping;
+        private set => _stopping = value;
+    }
+
+    private string? _stopping;
 
     public string? Failure { get; private set; }
 
