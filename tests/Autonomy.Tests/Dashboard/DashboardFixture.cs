@@ -49,7 +49,7 @@ public sealed class DashboardFixture : IAsyncLifetime
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = Server.BaseAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = 1280, Height = 720 },
+            ViewportSize = new ViewportSize { Width = 1440, Height = 800 },
         });
         context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();

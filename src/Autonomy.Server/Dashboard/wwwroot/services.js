@@ -11,7 +11,7 @@ export function servicesPage(host, { session, notice, live, sessionLost }) {
   table.id = "services";
   const head = document.createElement("tr");
   for (const name of session.canAct ? [...columns, "Actions"] : columns) {
-    head.append(cell("th", name, numeric.has(name) ? "num" : ""));
+    head.append(cell("th", name, numeric.has(name) || name === "Actions" ? "num" : ""));
   }
   const body = document.createElement("tbody");
   body.append(emptyRow("Loading…"));
