@@ -21,6 +21,11 @@ internal static class DashboardApi
 
         app.MapPost("/ui/session", async (HttpContext context, SignIn? request) =>
         {
+            // A browser names the page a sign-in comes from: another site may not sign this browser in (to a session of its choosing).
+            if (context.Request.Headers.Origin.ToString() is { Length: > 0 } origin && origin != $"{context.Request.Scheme}://{context.Request.Host}")
+            {
+                return Problems.Of(403, "cross-origin", "Sign-in from another site", $"a sign-in must come from the dashboard's own page, not from {origin}");
+            }
             var token = string.IsNullOrWhiteSpace(request?.Token) ? null : tokens.Find(request.Token.Trim());
             var refusal = token switch
             {

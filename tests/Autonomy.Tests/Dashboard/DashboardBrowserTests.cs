@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 
 namespace Autonomy.Tests.Dashboard;
 
-/// <summary>The dashboard as an operator uses it, in headless Chromium against a running project of two services.</summary>
+/// <summary>The dashboard as an operator uses it, in headless Chromium against a running project of health-checked services.</summary>
 public sealed class DashboardBrowserTests(DashboardFixture fixture, ITestOutputHelper output) : IClassFixture<DashboardFixture>
 {
     [Fact]
@@ -52,6 +52,31 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture, ITestOutputH
         await Assertions.Expect(page.Locator("#signin")).ToBeVisibleAsync();
         await page.ReloadAsync();
         await Assertions.Expect(page.Locator("#signin")).ToBeVisibleAsync();
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task AnAdminRestartsAServiceAndStopsItFromThePage()
+    {
+        var page = await fixture.OpenAsync();
+        await DashboardFixture.SignInAsync(page, fixture.AdminToken);
+        await Assertions.Expect(page.Locator("tr.replica[data-of='jobs'] .pill.healthy")).ToHaveCountAsync(1);
+        int?[] Pids() => [.. fixture.Server.Plane.Supervisor.Status().Single(s => s.Name == "jobs").Replicas.Select(r => r.Pid)];
+        var before = Pids();
+
+        // The notice stays while the call runs (the restart answers once every replica was replaced).
+        await page.GetByRole(AriaRole.Button, new() { Name = "Restart jobs" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#notice")).ToBeHiddenAsync();
+        Assert.DoesNotContain(Pids().Single(), before);
+        await Assertions.Expect(page.Locator("tr.replica[data-of='jobs'] .pill.healthy")).ToHaveCountAsync(1);
+
+        // Stopping asks first; then the service has no replica left, and says so.
+        page.Dialog += (_, dialog) => dialog.AcceptAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Stop jobs" }).ClickAsync();
+        await Assertions.Expect(page.Locator("tr.service[data-service='jobs'] .pill.stopped")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("tr.replica[data-of='jobs']")).ToHaveCountAsync(0);
+        Assert.Empty(Pids());
+        await DashboardFixture.ScreenshotAsync(page, "services-stopped");
         await page.Context.CloseAsync();
     }
 

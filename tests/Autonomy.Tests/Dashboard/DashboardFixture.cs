@@ -4,7 +4,7 @@ using Microsoft.Playwright;
 namespace Autonomy.Tests.Dashboard;
 
 /// <summary>
-/// One running project with two health-checked services and one headless Chromium (Debian's, as root needs
+/// One running project with three health-checked services (jobs is the one the tests restart and stop) and one headless Chromium (Debian's, as root needs
 /// --no-sandbox), shared by a test class: each test opens its own browser context, so cookies never carry over.
 /// </summary>
 public sealed class DashboardFixture : IAsyncLifetime
@@ -30,7 +30,7 @@ public sealed class DashboardFixture : IAsyncLifetime
             throw new InvalidOperationException($"{Chromium} is missing: install Debian's chromium (apt-get install chromium; scripts/test does it as root)");
         }
         Directory.CreateDirectory(Screenshots);
-        Server = await RunningServer.StartAsync("name: dash\nservices:\n" + TestApps.HttpService("web") + TestApps.HttpService("api"),
+        Server = await RunningServer.StartAsync("name: dash\nservices:\n" + TestApps.HttpService("web") + TestApps.HttpService("api") + TestApps.HttpService("jobs"),
             new Dictionary<string, string> { ["app.py"] = TestApps.HttpApp });
         // The package's driver runs from the test output; the browser is the system's, so nothing is downloaded.
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");

@@ -46,7 +46,7 @@ public sealed class DashboardSessionTests
     }
 
     [Fact]
-    public async Task ABadTokenDoesNotSignInAndARevokedOneEndsItsSession()
+    public async Task ABadTokenOrAnotherSiteDoesNotSignInAndARevokedTokenEndsItsSession()
     {
         await using var server = await RunningServer.StartAsync(Compose);
         using var browser = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = server.BaseAddress };
@@ -54,6 +54,15 @@ public sealed class DashboardSessionTests
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
         Assert.False(wrong.Headers.Contains("Set-Cookie"));
         Assert.Contains("not known", await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var crossSite = new HttpRequestMessage(HttpMethod.Post, "/ui/session")
+        {
+            Content = JsonContent.Create(new { token = Autonomy.Server.Hosting.ServerRecord.AdminToken(server.Plane.StateDirectory) }),
+        };
+        crossSite.Headers.Add("Origin", "http://elsewhere.example");
+        using var refusedCrossSite = await browser.SendAsync(crossSite);
+        Assert.Equal(HttpStatusCode.Forbidden, refusedCrossSite.StatusCode);
+        Assert.False(refusedCrossSite.Headers.Contains("Set-Cookie"));
 
         var created = JsonDocument.Parse(await (await server.Http.PostAsJsonAsync("/v1/tokens", new { role = "read-only" })).Content.ReadAsStringAsync()).RootElement;
         var (cookie, _) = await SignInAsync(server, browser, created.GetProperty("token").GetString()!);
