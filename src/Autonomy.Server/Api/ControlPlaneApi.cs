@@ -13,7 +13,10 @@ internal static class ControlPlaneApi
 
     public static void Map(WebApplication app, ControlPlane plane)
     {
-        TokenAuthorization.Use(app, plane.Tokens, plane.Audit, plane.BrokerUsers);
+        var sessions = new Dashboard.DashboardSessions();
+        TokenAuthorization.Use(app, plane.Tokens, plane.Audit, plane.BrokerUsers, sessions);
+        Dashboard.DashboardApi.Map(app, sessions, plane.Tokens, plane.Audit);
+        Dashboard.ServiceEventsApi.Map(app, plane.Supervisor);
 
         app.MapGet("/healthz", () => Results.Text("ok")).RequiresNoToken();
         app.MapGet("/v1/status", () => Results.Json(new { project = plane.ProjectName, phase = plane.Phase, error = plane.Failure, logLines = plane.FailureLines, gateway_port = plane.Gateway.Port, gateway_address = plane.Gateway.Address, gateway_note = plane.Gateway.Note }, Json))

@@ -16,7 +16,7 @@ internal static class EndOnShutdown
         {
             // Only requests that may last: short ones finish on their own, without the cost of a linked token.
             var path = context.Request.Path.Value ?? "";
-            if (!(path.EndsWith("/watch", StringComparison.Ordinal) || path.EndsWith("/tail", StringComparison.Ordinal) || path == "/v1/logs"
+            if (!(path.EndsWith("/watch", StringComparison.Ordinal) || path.EndsWith("/tail", StringComparison.Ordinal) || path == "/v1/logs" || path == "/v1/services/events"
                 || context.Request.Query.ContainsKey("index") || context.Request.Query.ContainsKey("wait")))
             {
                 await next(context);

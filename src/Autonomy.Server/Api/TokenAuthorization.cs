@@ -14,12 +14,15 @@ namespace Autonomy.Server.Api;
 /// <c>Authorization: Basic</c> works too, so that a URL with user:password in it (MESSAGE_QUEUE_HTTP_URL)
 /// can be used as it is: the password is either a token (the user name is then ignored) or a broker
 /// user's password, and such a caller holds the messaging permissions of its vhosts and nothing else.
+/// A request with no Authorization header may instead carry the dashboard's session cookie: it stands for the token
+/// signed in with, and a write through it must also carry the session's CSRF value (403 otherwise).
 /// </summary>
 internal static class TokenAuthorization
 {
     private const string CallerItem = "autonomy.caller";
 
-    public static void Use(WebApplication app, TokenRegistry tokens, AuditLog audit, Messaging.Access.BrokerUsers? brokerUsers = null)
+    public static void Use(WebApplication app, TokenRegistry tokens, AuditLog audit, Messaging.Access.BrokerUsers? brokerUsers = null,
+        Dashboard.DashboardSessions? sessions = null)
     {
         app.Use(async (context, next) =>
         {
@@ -39,9 +42,12 @@ internal static class TokenAuthorization
             var header = context.Request.Headers.Authorization.ToString().AsSpan();
             var bearer = header.StartsWith("Bearer ", StringComparison.Ordinal);
             var basic = !bearer && header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase);
-            var token = bearer ? tokens.Find(header["Bearer ".Length..].Trim()) : basic ? FromBasic(header["Basic ".Length..].Trim()) : null;
+            var session = header.IsEmpty ? sessions?.Of(context) : null;
+            var token = bearer ? tokens.Find(header["Bearer ".Length..].Trim()) : basic ? FromBasic(header["Basic ".Length..].Trim()) : session?.Token;
             var refusal = token switch
             {
+                null when header.IsEmpty && sessions is not null && Dashboard.DashboardSessions.HasCookie(context) =>
+                    "the dashboard session has ended (signed out, unused for too long, or the server restarted): sign in again",
                 null when basic => "the user name or password is wrong: with Basic, the password is a token, or a broker user's password (MESSAGE_QUEUE_HTTP_URL holds the service's own)",
                 null when !bearer => "send 'Authorization: Bearer <token>'; the admin token is in the project's state folder (admin-token)",
                 null => "the token is not known: it is mistyped, was revoked, or belonged to a replica that has stopped",
@@ -65,6 +71,13 @@ internal static class TokenAuthorization
             {
                 await audit.RecordAsync(new AuditRecord(token.Actor, Action(context), Permission(), "403"));
                 await Problems.Forbidden(Permission(), token.Role).ExecuteAsync(context);
+                return;
+            }
+            if (session is not null && !(HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)) && !session.CsrfMatches(context))
+            {
+                await audit.RecordAsync(new AuditRecord(token.Actor, Action(context), Permission(), "403"));
+                await Problems.Of(403, "csrf", "The CSRF token is missing or wrong",
+                    $"a change made with the dashboard's session must send the session's CSRF token in the {Dashboard.DashboardSessions.CsrfHeader} header").ExecuteAsync(context);
                 return;
             }
             context.Items[CallerItem] = token;

@@ -86,6 +86,8 @@ internal static class PsCommand
                     }
                 }
             }
+            // The dashboard is served by the server itself, on the API's own loopback port.
+            notes.Add($"dashboard: {client.BaseAddress}");
             foreach (var note in notes.Concat(DatabaseNodes.Lines(databases)))
             {
                 await System.Console.Out.WriteLineAsync(note);

@@ -81,6 +81,7 @@ public sealed partial class ExamplesTests : IDisposable
             // Its broker, declared by the rabbitmq image, is the embedded one; a message goes through it with pika.
             var ps = await Repository.RunAutonomyAsync(folder, ["ps"], env);
             Assert.Contains("messagequeue: Autonomy's embedded broker, in place of the image rabbitmq:3", ps.StandardOutput, StringComparison.Ordinal);
+            Assert.Matches(@"(?m)^dashboard: http://127\.0\.0\.1:\d+/$", ps.StandardOutput);
             using (var published = await http.PostAsync($"http://127.0.0.1:{port}/messages", new StringContent("hello through the broker")))
             {
                 Assert.True(published.StatusCode == System.Net.HttpStatusCode.Created, await published.Content.ReadAsStringAsync());
