@@ -9,11 +9,12 @@ internal static class ServicesTable
 {
     public static Table From(JsonElement services, bool colored)
     {
-        var table = new Table().Border(colored ? TableBorder.Rounded : TableBorder.None);
+        // No lines between columns: nine of them must fit an 80-column terminal.
+        var table = new Table().Border(colored ? TableBorder.Simple : TableBorder.None);
         foreach (var column in new[] { "SERVICE", "REPLICA", "STATE", "HEALTH", "RESTARTS", "UPTIME", "PORT", "CPU", "MEMORY" })
         {
-            // Without borders (into a pipe) columns stand apart by three spaces, as ps prints them, so that awk and cut find them.
-            var added = colored ? new TableColumn(column) : new TableColumn(column).PadLeft(0).PadRight(3);
+            // Columns stand apart by two spaces in a terminal (the border adds one), three into a pipe as ps prints them (for awk and cut).
+            var added = new TableColumn(column).PadLeft(0).PadRight(colored ? 1 : 3).NoWrap();
             table.AddColumn(column is "RESTARTS" or "PORT" or "CPU" or "MEMORY" ? added.RightAligned() : added);
         }
         foreach (var service in services.EnumerateArray())
