@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 namespace Autonomy.Server.Diagnostics;
 
 /// <summary>
-/// The instruments that hot paths record into (the gateway's requests, the broker's confirms, the fsyncs of the store
+/// The instruments that hot paths record into (the gateway's request durations, the broker's confirms, the fsyncs of the store
 /// and of the broker's log): static, so recording is one call with no lookup, and nothing when no one listens. What is
 /// read rather than recorded (replicas, queues, config revisions) is observed by <see cref="PlaneMetrics"/> at scrape time.
 /// </summary>
@@ -18,9 +18,6 @@ internal static class AutonomyMetrics
     {
         HistogramBucketBoundaries = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     };
-
-    public static readonly Counter<long> GatewayRequests = Meter.CreateCounter<long>(
-        "autonomy.gateway.requests", description: "Requests the gateway answered, by route and status class");
 
     public static readonly Histogram<double> GatewayRequestDuration = Meter.CreateHistogram(
         "autonomy.gateway.request.duration", "s", "Time from a request's arrival at the gateway to the end of its answer", advice: Latency);
