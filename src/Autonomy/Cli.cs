@@ -14,6 +14,7 @@ internal static class Cli
         root.Subcommands.Add(UpCommand.Create());
         root.Subcommands.Add(DownCommand.Create());
         root.Subcommands.Add(PsCommand.Create());
+        root.Subcommands.Add(TopCommand.Create());
         root.Subcommands.Add(LogsCommand.Create());
         root.Subcommands.Add(RestartCommand.Create());
         root.Subcommands.Add(ScaleCommand.Create());

@@ -20,7 +20,8 @@ internal static partial class ConfigApi
     private static async Task WatchAsync(IConfigStore store, string ns, long? after, HttpContext context)
     {
         var ct = context.RequestAborted;
-        var from = after ?? (long.TryParse(context.Request.Headers["Last-Event-ID"].ToString(), out var resumed) ? resumed : store.Namespace(ns)!.Revision);
+        var current = store.Namespace(ns)!.Revision;
+        var from = after ?? (long.TryParse(context.Request.Headers["Last-Event-ID"].ToString(), out var resumed) ? resumed : current);
         var response = context.Response;
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
@@ -49,6 +50,12 @@ internal static partial class ConfigApi
                 finally
                 {
                     writing.Release();
+                }
+                // Only writes made while the watch was open: a resumed watch's catching up says nothing of push latency.
+                if (changes.Current[0] is { } change && change.Revision > current)
+                {
+                    Diagnostics.AutonomyMetrics.ConfigPushLatency.Record((DateTimeOffset.UtcNow - change.Time).TotalSeconds,
+                        new("namespace", ns), new("delivery", "watch"));
                 }
                 next = changes.MoveNextAsync();
             }

@@ -26,10 +26,15 @@ public sealed record ServiceView(string Name, string State, string Health, int P
     }
 }
 
-public sealed record ReplicaView(string Id, int? Pid, int Port, string State, string Health, int Restarts, double? Uptime, int? ExitCode, string? LastCheck)
+/// <summary>
+/// One replica; <c>cpuPercent</c> (of one core, over the last few seconds) and <c>memoryBytes</c> (resident) count its whole
+/// process group, and are null while it has no process or has not been sampled yet.
+/// </summary>
+public sealed record ReplicaView(string Id, int? Pid, int Port, string State, string Health, int Restarts, double? Uptime, int? ExitCode, string? LastCheck,
+    double? CpuPercent, long? MemoryBytes)
 {
     public static ReplicaView From(ReplicaStatus r) => new(
         r.Id, r.Pid, r.Port, r.Draining && r.State == ReplicaState.Running ? "draining" : r.State.ToString().ToLowerInvariant(), r.Health.ToString().ToLowerInvariant(), r.Restarts,
         r.State == ReplicaState.Running && r.StartedAt is { } started ? Math.Round((DateTimeOffset.UtcNow - started).TotalSeconds, 1) : null,
-        r.ExitCode, r.LastCheck);
+        r.ExitCode, r.LastCheck, r.CpuPercent, r.MemoryBytes);
 }

@@ -62,7 +62,11 @@ internal sealed class ConfigFileSync(Supervisor supervisor, ConfigCenter center)
         {
             await foreach (var revision in center.Store.WatchAsync(ns, from, ct))
             {
-                await ApplyAsync(ns, revision[0].Revision, ct);
+                if (await ApplyAsync(ns, revision[0].Revision, ct) && revision[0].Revision > from)
+                {
+                    Diagnostics.AutonomyMetrics.ConfigPushLatency.Record((DateTimeOffset.UtcNow - revision[0].Time).TotalSeconds,
+                        new("namespace", ns), new("delivery", "file"));
+                }
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -70,8 +74,10 @@ internal sealed class ConfigFileSync(Supervisor supervisor, ConfigCenter center)
         }
     }
 
-    private async Task ApplyAsync(string ns, long revision, CancellationToken ct, IReadOnlyCollection<string>? only = null)
+    /// <returns>Whether some replica's files were rendered at <paramref name="revision"/>.</returns>
+    private async Task<bool> ApplyAsync(string ns, long revision, CancellationToken ct, IReadOnlyCollection<string>? only = null)
     {
+        var rendered = false;
         foreach (var plan in supervisor.Plans)
         {
             var files = plan.ConfigFiles.Where(f => f.Source is NamespaceConfigSource s && s.Namespace == ns).ToList();
@@ -96,6 +102,7 @@ internal sealed class ConfigFileSync(Supervisor supervisor, ConfigCenter center)
                 Log(plan.Name, $"config '{files[0].Name}' not rendered at revision {revision}: {e.Message}; the previous file stays");
                 continue;
             }
+            rendered |= replicas.Count > 0;
             var action = files.Select(f => ((NamespaceConfigSource)f.Source).OnChange).OrderByDescending(Weight).First();
             var who = only is null ? "" : $" for {string.Join(", ", replicas.Select(r => r.Id))}";
             Log(plan.Name, $"config {string.Join(", ", files.Select(f => $"'{f.Name}'"))} rendered at revision {revision}{who}" + action.Kind switch
@@ -120,6 +127,7 @@ internal sealed class ConfigFileSync(Supervisor supervisor, ConfigCenter center)
                     break;
             }
         }
+        return rendered;
     }
 
     // When two configs of one service change together, the strongest reaction covers both.

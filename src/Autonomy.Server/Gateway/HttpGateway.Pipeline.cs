@@ -58,8 +58,10 @@ public sealed partial class HttpGateway
                 }
                 context.Response.Headers[RequestIdentity.RequestIdHeader] = requestId;
             }
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            Diagnostics.GatewayRequestTags.Record(routeId, context.Response.StatusCode, elapsed.TotalSeconds);
             _accessLog.Write(new AccessLogEntry(DateTimeOffset.UtcNow, routeId, context.Request.Method, context.Request.Path.Value ?? "/",
-                context.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds, feature.ProxiedDestination?.Model.Config.Address,
+                context.Response.StatusCode, elapsed.TotalMilliseconds, feature.ProxiedDestination?.Model.Config.Address,
                 requestId, context.Connection.RemoteIpAddress));
         }
     }

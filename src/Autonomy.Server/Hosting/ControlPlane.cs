@@ -98,6 +98,8 @@ public sealed class ControlPlane : IAsyncDisposable
 
     private ConfigCenter? _config;
 
+    private Diagnostics.PlaneMetrics? _metrics;
+
     internal ConfigFileSync? ConfigSync { get; private set; }
 
     internal CanaryReleases? Canaries { get; private set; }
@@ -223,6 +225,8 @@ public sealed class ControlPlane : IAsyncDisposable
         Gateway.Admission = _traffic;
         Gateway.Reload();
         await RegistryApi.MapAsync(_app, this, ct);
+        _metrics = new Diagnostics.PlaneMetrics(this);
+        _metrics.Map(_app);
         await _app.StartAsync(ct);
         // Kestrel writes the port it bound (a free one when asked for 0) back into each listener's endpoint.
         Port = httpListener!.IPEndPoint!.Port;
@@ -281,6 +285,8 @@ public sealed class ControlPlane : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Phase = "stopping";
+        // First, so that no scrape reads a part on its way down.
+        _metrics?.Dispose();
         if (Canaries is not null)
         {
             Stopping = "canary releases";

@@ -39,6 +39,9 @@ public sealed record SupervisorOptions
     /// <summary>How long that question may take before the node counts as down.</summary>
     public TimeSpan DatabaseCheckTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How often the CPU and memory of every running replica are read from /proc (CPU is the average over this time).</summary>
+    public TimeSpan UsageSampleInterval { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>The environment services inherit beneath their own (the shell's, by default).</summary>
     public IReadOnlyDictionary<string, string>? InheritedEnvironment { get; init; }
 }

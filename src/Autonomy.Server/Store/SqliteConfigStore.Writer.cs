@@ -110,7 +110,9 @@ public sealed partial class SqliteConfigStore
                         break;
                 }
             }
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             transaction.Commit();
+            Diagnostics.AutonomyMetrics.StoreFsync.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
             Interlocked.Increment(ref _committedBatches);
         }
         catch (SqliteException e)

@@ -147,8 +147,8 @@ export function servicesPage(host, { session, notice, live, sessionLost }) {
 }
 
 // Usage figures come from the server when it measures them; either spelling is read, and a missing one shows "—".
-function cpuOf(replica) { return replica.cpu_percent ?? replica.cpuPercent ?? null; }
-function memoryOf(replica) { return replica.memory_bytes ?? replica.memoryBytes ?? null; }
+function cpuOf(replica) { return replica.cpuPercent ?? null; }
+function memoryOf(replica) { return replica.memoryBytes ?? null; }
 
 function sum(replicas, of, format) {
   const values = replicas.map(of).filter((v) => typeof v === "number");

@@ -438,7 +438,9 @@ public sealed partial class MessageLog
                     {
                         try
                         {
+                            var started = System.Diagnostics.Stopwatch.GetTimestamp();
                             segment.File.Flush();
+                            Diagnostics.AutonomyMetrics.BrokerLogFsync.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
                             Interlocked.Increment(ref _fsyncs);
                         }
                         finally

@@ -75,6 +75,14 @@ internal static unsafe partial class LibC
     [LibraryImport(Library, EntryPoint = "kill", SetLastError = true)]
     public static partial int Kill(int pid, int signal);
 
+    private const int ScClkTck = 2;
+
+    [LibraryImport(Library, EntryPoint = "sysconf")]
+    private static partial long SysConf(int name);
+
+    /// <summary>The unit of CPU and start times in /proc (USER_HZ, 100 on every Linux we know of, asked rather than assumed).</summary>
+    public static long ClockTicksPerSecond() => SysConf(ScClkTck) is > 0 and var hz ? hz : 100;
+
     [LibraryImport(Library, EntryPoint = "waitpid", SetLastError = true)]
     public static partial int WaitPid(int pid, out int status, int options);
 

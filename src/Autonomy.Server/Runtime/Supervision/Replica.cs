@@ -79,7 +79,15 @@ internal sealed class Replica
 
     public bool IsReady => State == ReplicaState.Running && Health is HealthStatus.Healthy or HealthStatus.None;
 
-    public ReplicaStatus Status() => new(Id, _process?.Pid, Port, State, Health, Restarts, StartedAt, ExitCode, LastCheck, Draining);
+    /// <summary>The pid of its process (the leader of its process group) while one runs.</summary>
+    public int? Pid => _process?.Pid;
+
+    public ReplicaStatus Status()
+    {
+        var pid = Pid;
+        var usage = pid is { } leader ? _service.Supervisor.Usage.For(leader) : null;
+        return new(Id, pid, Port, State, Health, Restarts, StartedAt, ExitCode, LastCheck, Draining, usage?.CpuPercent, usage?.MemoryBytes);
+    }
 
     public void Start() => _run = Task.Run(RunAsync);
 

@@ -2,7 +2,11 @@ using Autonomy.Server.Runtime.Health;
 
 namespace Autonomy.Server.Runtime.Supervision;
 
-/// <summary>A replica as <c>ps</c> shows it; <paramref name="Draining"/> while a rolling restart takes it out (ps says "draining").</summary>
+/// <summary>
+/// A replica as <c>ps</c> shows it; <paramref name="Draining"/> while a rolling restart takes it out (ps says "draining").
+/// <paramref name="CpuPercent"/> and <paramref name="MemoryBytes"/> are those of its process group as last sampled, null
+/// while it has no process or before its first sample.
+/// </summary>
 public sealed record ReplicaStatus(
     string Id,
     int? Pid,
@@ -13,4 +17,6 @@ public sealed record ReplicaStatus(
     DateTimeOffset? StartedAt,
     int? ExitCode,
     string? LastCheck,
-    bool Draining = false);
+    bool Draining = false,
+    double? CpuPercent = null,
+    long? MemoryBytes = null);

@@ -17,6 +17,8 @@ public sealed class Supervisor : IAsyncDisposable
     private readonly List<string> _warnings = [];
     private IReadOnlyList<ServicePlan> _plans = [];
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _sampling = new();
+    private readonly Task _sampler;
 
     /// <summary>The project as last loaded (a reconcile replaces it).</summary>
     public ComposeProject Project => _project;
@@ -33,6 +35,7 @@ public sealed class Supervisor : IAsyncDisposable
         SecretFiles = new ReplicaSecretFiles(options.StateDirectory, () => _project, Inherited, _warnings);
         // Orphans of our replicas' process trees are re-parented to us, so we can reap them.
         ProcessGroups.EnableChildSubreaper();
+        _sampler = SampleUsageAsync(_sampling.Token);
     }
 
     public SupervisorOptions Options { get; }
@@ -88,6 +91,9 @@ public sealed class Supervisor : IAsyncDisposable
     internal string BootId { get; }
 
     internal PortAllocator Ports { get; } = new();
+
+    /// <summary>The CPU and memory of running replicas, as last sampled.</summary>
+    internal ProcessUsage Usage { get; } = new();
 
     internal IReadOnlyDictionary<string, string> Inherited => Options.InheritedEnvironment ?? Compose.Loading.ComposeLoader.ProcessEnvironment();
 
@@ -509,8 +515,40 @@ public sealed class Supervisor : IAsyncDisposable
         return layers;
     }
 
+    /// <summary>Samples the replicas' CPU and memory in the background, so that a status request only reads the result.</summary>
+    private async Task SampleUsageAsync(CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(Options.UsageSampleInterval);
+        try
+        {
+            do
+            {
+                try
+                {
+                    List<int> leaders = [];
+                    foreach (var service in _services.Values.ToList())
+                    {
+                        leaders.AddRange(service.Replicas.Select(r => r.Pid).OfType<int>());
+                    }
+                    Usage.Sample(leaders);
+                }
+                catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException)
+                {
+                    // A reconcile changed the services while we listed them, or /proc could not be read: try again next time.
+                }
+            }
+            while (await timer.WaitForNextTickAsync(ct));
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
+        await _sampling.CancelAsync();
+        await _sampler;
+        _sampling.Dispose();
         await DownAsync();
         SecretFiles.RemoveAll();
         await Logs.DisposeAsync();

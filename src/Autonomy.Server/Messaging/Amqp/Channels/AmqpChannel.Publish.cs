@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Diagnostics;
 using System.Text;
+using Autonomy.Server.Diagnostics;
 using Autonomy.Server.Messaging.Access;
 using Autonomy.Server.Messaging.Model;
 
@@ -203,7 +205,8 @@ internal sealed partial class AmqpChannel
         // Flow control is this layer's (connection.blocked), so the broker is told not to hold the publish back itself.
         var outcome = _vhost.PublishAsync(_publish.Exchange, _publish.RoutingKey, content.AsMemory(0, _propertiesLength),
             content.AsMemory(_propertiesLength, _bodySize), _publish.Mandatory, skipFlowWait: true, CancellationToken.None);
-        var pending = new PendingPublish(outcome, sequence, _publish.Mandatory, _publish.Exchange, _publish.RoutingKey, content, _propertiesLength, _bodySize);
+        var pending = new PendingPublish(outcome, sequence, _publish.Mandatory, _publish.Exchange, _publish.RoutingKey, content, _propertiesLength, _bodySize,
+            sequence == 0 ? 0 : Stopwatch.GetTimestamp());
         _connection.AddPublishInFlight(pending.Size);
         _pending.Writer.TryWrite(pending);
     }
@@ -301,6 +304,7 @@ internal sealed partial class AmqpChannel
                         }
                         else
                         {
+                            AutonomyMetrics.BrokerConfirmLatency.Record(Stopwatch.GetElapsedTime(publish.Issued).TotalSeconds);
                             ackFirst = ackFirst == 0 ? publish.Sequence : ackFirst;
                             ackLast = publish.Sequence;
                         }
