@@ -22,10 +22,7 @@ internal static partial class ConfigApi
         var ct = context.RequestAborted;
         var current = store.Namespace(ns)!.Revision;
         var from = after ?? (long.TryParse(context.Request.Headers["Last-Event-ID"].ToString(), out var resumed) ? resumed : current);
-        var response = context.Response;
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache";
-        response.Headers["X-Accel-Buffering"] = "no";
+        var response = EventStream.Begin(context.Response);
 
         await using var changes = store.WatchAsync(ns, from, ct).GetAsyncEnumerator(ct);
         // One writer at a time: the changes, and a comment now and then while they are quiet.

@@ -53,10 +53,7 @@ internal static partial class MessagingApi
     private static async Task StreamAsync(HttpContext context, VirtualHostTap tap)
     {
         var ct = context.RequestAborted;
-        var response = context.Response;
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache";
-        response.Headers["X-Accel-Buffering"] = "no";
+        var response = EventStream.Begin(context.Response);
         try
         {
             // The comment says the tap is in place: from here on the client misses nothing that enters the queue.

@@ -20,10 +20,7 @@ internal static partial class RegistryApi
     {
         var ct = context.RequestAborted;
         long? from = after ?? (long.TryParse(context.Request.Headers["Last-Event-ID"].ToString(), out var resumed) ? resumed : null);
-        var response = context.Response;
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache";
-        response.Headers["X-Accel-Buffering"] = "no";
+        var response = EventStream.Begin(context.Response);
         using var writing = new SemaphoreSlim(1, 1);
         using var stopKeepAlive = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var keepAlive = Task.CompletedTask;

@@ -26,10 +26,7 @@ internal static class ServiceEventsApi
     private static async Task StreamAsync(Supervisor supervisor, HttpContext context)
     {
         var ct = context.RequestAborted;
-        var response = context.Response;
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache";
-        response.Headers["X-Accel-Buffering"] = "no";
+        var response = Api.EventStream.Begin(context.Response);
         try
         {
             while (true)
