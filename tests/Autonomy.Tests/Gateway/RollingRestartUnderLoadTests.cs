@@ -1,4 +1,3 @@
-using System.Net;
 using Autonomy.Tests.TestUtilities;
 
 namespace Autonomy.Tests.Gateway;
@@ -55,64 +54,22 @@ public sealed class RollingRestartUnderLoadTests
         await using var server = await RunningServer.StartAsync(Compose, new Dictionary<string, string> { ["app.py"] = App });
         var url = $"http://127.0.0.1:{server.Plane.Supervisor.Plans[0].ServicePort}/";
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
-        using var stop = new CancellationTokenSource();
-        var failures = new List<string>();
-        var answeredBy = new HashSet<string>();
-        var sent = 0;
-        async Task SendAsync(int worker)
+        var load = new ContinuousLoad(4, (worker, i) => i % 2 == 0
+            ? client.PostAsync(url, new StringContent($"{worker}/{i}"), CancellationToken.None)
+            : client.GetAsync(url, CancellationToken.None));
+        await using (load)
         {
-            for (var i = 0; !stop.IsCancellationRequested; i++)
-            {
-                try
-                {
-                    using var response = i % 2 == 0
-                        ? await client.PostAsync(url, new StringContent($"{worker}/{i}"), CancellationToken.None)
-                        : await client.GetAsync(url, CancellationToken.None);
-                    var body = await response.Content.ReadAsStringAsync(CancellationToken.None);
-                    lock (failures)
-                    {
-                        if (response.StatusCode == HttpStatusCode.OK)
-                        {
-                            answeredBy.Add(body);
-                        }
-                        else
-                        {
-                            failures.Add($"{(int)response.StatusCode}: {body}");
-                        }
-                    }
-                }
-                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-                {
-                    lock (failures)
-                    {
-                        failures.Add(e.Message);
-                    }
-                }
-                Interlocked.Increment(ref sent);
-            }
-        }
-        var load = Enumerable.Range(0, 4).Select(w => Task.Run(() => SendAsync(w))).ToList();
-
-        try
-        {
-            await RunningProject.WaitUntilAsync(() => Volatile.Read(ref sent) > 50, "requests before the restarts");
+            await load.MoreAsync(50, "requests before the restarts");
             for (var round = 0; round < 2; round++)
             {
                 using var restart = await server.Http.PostAsync("/v1/services/web/restart", null);
                 Assert.True(restart.IsSuccessStatusCode, await restart.Content.ReadAsStringAsync());
             }
-            var after = Volatile.Read(ref sent);
-            await RunningProject.WaitUntilAsync(() => Volatile.Read(ref sent) > after + 50, "requests after the restarts");
-        }
-        finally
-        {
-            // Whatever failed above, the clients stop: left running, they would spin against a stopped server.
-            await stop.CancelAsync();
-            await Task.WhenAll(load);
+            await load.MoreAsync(50, "requests after the restarts");
         }
 
-        Assert.Empty(failures);
+        Assert.Empty(load.Failures);
         Assert.Equal(["web-5", "web-6"], server.Plane.Supervisor.Status()[0].Replicas.Select(r => r.Id));
-        Assert.Superset(new HashSet<string> { "web-1", "web-2", "web-5", "web-6" }, answeredBy);
+        Assert.Superset(new HashSet<string> { "web-1", "web-2", "web-5", "web-6" }, load.AnsweredBy);
     }
 }

@@ -1,4 +1,3 @@
-using System.Net;
 using Autonomy.Server.Runtime.Supervision;
 using Autonomy.Tests.TestUtilities;
 
@@ -63,60 +62,19 @@ public sealed class RollingRestartTests
         var url = $"http://127.0.0.1:{p.Supervisor.Plans[0].ServicePort}/";
         using var client = Client();
         client.DefaultRequestHeaders.ConnectionClose = true;
-        using var stop = new CancellationTokenSource();
-        var answeredBy = new HashSet<string>();
-        var failures = new List<string>();
-        var sent = 0;
-        var load = Task.Run(async () =>
+        var load = new ContinuousLoad(1, (_, _) => client.GetAsync(url, CancellationToken.None));
+        await using (load)
         {
-            while (!stop.IsCancellationRequested)
-            {
-                try
-                {
-                    var response = await client.GetAsync(url, CancellationToken.None);
-                    var body = await response.Content.ReadAsStringAsync(CancellationToken.None);
-                    lock (answeredBy)
-                    {
-                        if (response.StatusCode == HttpStatusCode.OK)
-                        {
-                            answeredBy.Add(body);
-                        }
-                        else
-                        {
-                            failures.Add($"{(int)response.StatusCode} {body}");
-                        }
-                    }
-                }
-                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-                {
-                    lock (answeredBy)
-                    {
-                        failures.Add(e.Message);
-                    }
-                }
-                Interlocked.Increment(ref sent);
-            }
-        });
-
-        try
-        {
-            await RunningProject.WaitUntilAsync(() => Volatile.Read(ref sent) > 20, "requests before the restart");
+            await load.MoreAsync(20, "requests before the restart");
             await p.Supervisor.RestartAsync("web");
             await p.Supervisor.RestartAsync("web");
-            var after = Volatile.Read(ref sent);
-            await RunningProject.WaitUntilAsync(() => Volatile.Read(ref sent) > after + 20, "requests after the restarts");
-        }
-        finally
-        {
-            // Whatever failed above, the client stops: left running, it would spin against a stopped service.
-            await stop.CancelAsync();
-            await load;
+            await load.MoreAsync(20, "requests after the restarts");
         }
 
-        Assert.Empty(failures);
+        Assert.Empty(load.Failures);
         // The new replicas have new ids, so the registry, tokens and files of the old one never mix with the new one.
         Assert.Equal(["web-3"], p.Supervisor.Status()[0].Replicas.Select(r => r.Id));
-        Assert.Equal(["web-1", "web-2", "web-3"], answeredBy.Order(StringComparer.Ordinal));
+        Assert.Equal(["web-1", "web-2", "web-3"], load.AnsweredBy.Order(StringComparer.Ordinal));
     }
 
     [Fact]
