@@ -14,24 +14,26 @@ public sealed class MetricsTests
     [Fact]
     public async Task EveryFamilyIsScrapedWithValuesThatFitWhatWasDoneAndATokenIsNeeded()
     {
+        // The gateway's counts and the histograms are the process's (a real server runs alone in its process), and other
+        // tests run servers in this one: the service has a name, and so a route, that no other test uses.
         await using var server = await RunningServer.StartAsync(
-            "name: metrics\nx-autonomy:\n  gateway: {port: 0}\nservices:\n" + GatewayApp.Service("shop", "routes: [{path: /shop}]"), GatewayApp.Files,
+            "name: metrics\nx-autonomy:\n  gateway: {port: 0}\nservices:\n" + GatewayApp.Service("meters", "routes: [{path: /meters}]"), GatewayApp.Files,
             configure: o => o with { UsageSampleInterval = TimeSpan.FromMilliseconds(200) });
 
         // Gateway: three answered requests on the route.
-        await GatewayApp.WaitForDestinationsAsync(server.Plane.Gateway, "shop", 1);
+        await GatewayApp.WaitForDestinationsAsync(server.Plane.Gateway, "meters", 1);
         using var gateway = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.Plane.Gateway.Port}"), Timeout = TimeSpan.FromSeconds(30) };
         for (var i = 0; i < 3; i++)
         {
-            await GatewayApp.GetAsync(gateway, $"/shop/{i}");
+            await GatewayApp.GetAsync(gateway, $"/meters/{i}");
         }
 
         // Config: a write while a watcher listens, so that its push is timed.
-        using (var watch = await server.Http.GetAsync("/v1/config/shop/watch", HttpCompletionOption.ResponseHeadersRead))
+        using (var watch = await server.Http.GetAsync("/v1/config/meters/watch", HttpCompletionOption.ResponseHeadersRead))
         {
             using var events = new StreamReader(await watch.Content.ReadAsStreamAsync());
             Assert.Equal(": ok", await events.ReadLineAsync());
-            using var put = await server.Http.PutAsync("/v1/config/shop/keys/Mode", new StringContent("fast", Encoding.UTF8, "text/plain"));
+            using var put = await server.Http.PutAsync("/v1/config/meters/keys/Mode", new StringContent("fast", Encoding.UTF8, "text/plain"));
             Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
             while (await events.ReadLineAsync() is { } line && !line.StartsWith("data:", StringComparison.Ordinal))
             {
@@ -39,7 +41,7 @@ public sealed class MetricsTests
         }
 
         // Broker: three persistent messages confirmed into a durable queue, one fetched and acked, one fetched and held; a consumer on another queue.
-        var url = server.Plane.ServiceVhosts!.VariablesFor("shop")["MESSAGE_QUEUE_URL"];
+        var url = server.Plane.ServiceVhosts!.VariablesFor("meters")["MESSAGE_QUEUE_URL"];
         await using var connection = await RabbitClients.ConnectAsync(url);
         await using var channel = await connection.ConfirmingChannelAsync();
         await channel.QueueDeclareAsync("work", durable: true, exclusive: false, autoDelete: false);
@@ -66,34 +68,34 @@ public sealed class MetricsTests
             return found[0].Value;
         }
 
-        string[] shop = ["service=\"shop\"", "replica=\"shop-1\""];
-        Assert.Equal(1, Value("autonomy_replica_health", [.. shop, "health=\"healthy\""]));
-        Assert.Equal(0, Value("autonomy_replica_health", [.. shop, "health=\"unhealthy\""]));
-        Assert.Equal(1, Value("autonomy_replica_up", shop));
-        Assert.Equal(0, Value("autonomy_replica_restarts_total", shop));
-        Assert.InRange(Value("autonomy_replica_cpu_percent", shop), 0, 400);
-        Assert.True(Value("autonomy_replica_memory_bytes", shop) > 1_000_000);
+        string[] meters = ["service=\"meters\"", "replica=\"meters-1\""];
+        Assert.Equal(1, Value("autonomy_replica_health", [.. meters, "health=\"healthy\""]));
+        Assert.Equal(0, Value("autonomy_replica_health", [.. meters, "health=\"unhealthy\""]));
+        Assert.Equal(1, Value("autonomy_replica_up", meters));
+        Assert.Equal(0, Value("autonomy_replica_restarts_total", meters));
+        Assert.InRange(Value("autonomy_replica_cpu_percent", meters), 0, 400);
+        Assert.True(Value("autonomy_replica_memory_bytes", meters) > 1_000_000);
 
-        Assert.True(Value("autonomy_config_revision", "namespace=\"shop\"") >= 1);
-        Assert.True(Value("autonomy_config_push_latency_seconds_count", "namespace=\"shop\"", "delivery=\"watch\"") >= 1);
+        Assert.True(Value("autonomy_config_revision", "namespace=\"meters\"") >= 1);
+        Assert.True(Value("autonomy_config_push_latency_seconds_count", "namespace=\"meters\"", "delivery=\"watch\"") >= 1);
         Assert.True(Value("autonomy_store_fsync_duration_seconds_count") >= 1);
 
         Assert.Equal(3, Value("autonomy_broker_messages_published_total"));
         Assert.Equal(2, Value("autonomy_broker_messages_delivered_total"));
         Assert.Equal(1, Value("autonomy_broker_messages_acked_total"));
-        string[] work = ["vhost=\"shop\"", "queue=\"work\""];
+        string[] work = ["vhost=\"meters\"", "queue=\"work\""];
         Assert.Equal(3, Value("autonomy_broker_queue_published_total", work));
         Assert.Equal(2, Value("autonomy_broker_queue_delivered_total", work));
         Assert.Equal(1, Value("autonomy_broker_queue_ready", work));
         Assert.Equal(1, Value("autonomy_broker_queue_unacked", work));
         Assert.Equal(0, Value("autonomy_broker_queue_consumers", work));
-        Assert.Equal(1, Value("autonomy_broker_queue_consumers", "vhost=\"shop\"", "queue=\"listened\""));
+        Assert.Equal(1, Value("autonomy_broker_queue_consumers", "vhost=\"meters\"", "queue=\"listened\""));
         Assert.True(Value("autonomy_broker_confirm_latency_seconds_count") >= 3);
         Assert.True(Value("autonomy_broker_log_fsync_duration_seconds_count") >= 1);
 
-        Assert.Equal(3, Value("autonomy_gateway_requests_total", "route=\"shop/0\"", "status_class=\"2xx\""));
-        Assert.Equal(3, Value("autonomy_gateway_request_duration_seconds_count", "route=\"shop/0\"", "status_class=\"2xx\""));
-        Assert.Equal(3, Value("autonomy_gateway_request_duration_seconds_bucket", "route=\"shop/0\"", "status_class=\"2xx\"", "le=\"+Inf\""));
+        Assert.Equal(3, Value("autonomy_gateway_requests_total", "route=\"meters/0\"", "status_class=\"2xx\""));
+        Assert.Equal(3, Value("autonomy_gateway_request_duration_seconds_count", "route=\"meters/0\"", "status_class=\"2xx\""));
+        Assert.Equal(3, Value("autonomy_gateway_request_duration_seconds_bucket", "route=\"meters/0\"", "status_class=\"2xx\"", "le=\"+Inf\""));
 
         // A read-only token may scrape; no token, or a service's own, may not.
         var (_, readOnly) = await TokensApiTests.MakeAsync(server, new { role = "read-only" });
